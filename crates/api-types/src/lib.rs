@@ -1,0 +1,38 @@
+//! Wire types shared by the Lifeboat frontend (wasm), backend and model service.
+//!
+//! Everything here is plain data plus the validation rules that all three sides agree on,
+//! so the browser can mirror exactly what the API will refuse.
+
+mod error;
+mod passenger;
+
+pub use error::{ErrorBody, FieldErrors};
+pub use passenger::{Embarked, InferenceRequest, InferenceResponse, Passenger, Sex, limits};
+
+/// Liveness/readiness answer of every service's `/health` and `/ready`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HealthStatus {
+    /// `"ok"` when healthy or ready, `"unavailable"` otherwise.
+    pub status: String,
+    /// Why the service is not ready, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl HealthStatus {
+    /// The answer of a healthy service.
+    pub fn ok() -> Self {
+        Self {
+            status: "ok".into(),
+            reason: None,
+        }
+    }
+
+    /// The answer of a service that cannot serve yet, with the reason.
+    pub fn unavailable(reason: impl Into<String>) -> Self {
+        Self {
+            status: "unavailable".into(),
+            reason: Some(reason.into()),
+        }
+    }
+}

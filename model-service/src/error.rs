@@ -1,0 +1,55 @@
+//! The model service's one error type and its mapping to HTTP answers.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use lifeboat_api_types::{ErrorBody, FieldErrors};
+use lifeboat_service_kit::{JsonError, error_response};
+use uuid::Uuid;
+
+/// Every way a request to the model service can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400/415/422: the body is not the JSON we expect.
+    #[error(transparent)]
+    Json(#[from] JsonError),
+    /// 422: the passenger breaks the rules; each field is named.
+    #[error("invalid passenger")]
+    Validation(FieldErrors),
+    /// 404: no model with that id is loaded.
+    #[error("model {0} is not loaded")]
+    ModelNotFound(Uuid),
+    /// 503: no model is loaded yet (start-up still training, or the data set is unusable).
+    #[error("no model is ready: {0}")]
+    NotReady(String),
+    /// 500: anything else; the cause is logged, never sent.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            Self::Json(rejection) => return rejection.into_response(),
+            Self::Validation(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorBody::validation(fields),
+            ),
+            Self::ModelNotFound(_) => (
+                StatusCode::NOT_FOUND,
+                ErrorBody::new("model_not_found", self.to_string()),
+            ),
+            Self::NotReady(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorBody::new("model_not_ready", self.to_string()),
+            ),
+            Self::Internal(ref cause) => {
+                tracing::error!(error = ?cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody::new("internal", "something went wrong on our side"),
+                )
+            }
+        };
+        error_response(status, body)
+    }
+}

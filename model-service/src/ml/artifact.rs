@@ -1,0 +1,200 @@
+//! Model artifacts: one self-describing file per model, written atomically and checked by
+//! sha256 when loaded.
+//!
+//! Layout: the line `LIFEBOAT-MODEL <format version>`, the line holding the sha256 (hex) of the
+//! body, then the body: the [`ModelArtifact`] as MessagePack with field names.
+
+use crate::ml::{Forest, ForestParams, Metrics, Preprocessing};
+use chrono::{DateTime, Utc};
+use lifeboat_api_types::Passenger;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// The file format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &str = "LIFEBOAT-MODEL";
+/// File name extension of artifacts in the model folder.
+pub const EXTENSION: &str = "model";
+
+/// The learning algorithm behind a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    RandomForest,
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::RandomForest => "random_forest",
+        })
+    }
+}
+
+/// The fitted model itself, with the parameters it was trained with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "algorithm", rename_all = "snake_case")]
+pub enum ModelBody {
+    RandomForest {
+        params: ForestParams,
+        forest: Forest,
+    },
+}
+
+/// Everything needed to use and to judge a model, in one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelArtifact {
+    pub format_version: u32,
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    /// sha256 of the training data set.
+    pub dataset_sha256: String,
+    /// Feature list, imputation values and encodings.
+    pub preprocessing: Preprocessing,
+    /// Scores on the held-out split.
+    pub metrics: Metrics,
+    pub training_seconds: f64,
+    pub body: ModelBody,
+}
+
+/// Why an artifact could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ArtifactError {
+    #[error("cannot access {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a Lifeboat model file")]
+    NotAnArtifact { path: PathBuf },
+    #[error("{path} has format version {found}; this build reads {FORMAT_VERSION}")]
+    UnsupportedVersion { path: PathBuf, found: String },
+    #[error("{path} is corrupted: its sha256 does not match the one it records")]
+    Corrupted { path: PathBuf },
+    #[error("{path} cannot be decoded: {reason}")]
+    Decode { path: PathBuf, reason: String },
+    #[error("cannot encode the model: {0}")]
+    Encode(#[from] rmp_serde::encode::Error),
+}
+
+impl ModelArtifact {
+    /// The algorithm of the body.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.body {
+            ModelBody::RandomForest { .. } => Algorithm::RandomForest,
+        }
+    }
+
+    /// The probability that `passenger` survives.
+    pub fn predict(&self, passenger: &Passenger) -> f64 {
+        let mut row = Vec::with_capacity(self.preprocessing.width());
+        self.preprocessing.encode_into(passenger, &mut row);
+        let x = Array2::from_shape_vec((1, row.len()), row).expect("one row of `width` columns");
+        self.predict_rows(&x)[0]
+    }
+
+    /// Probabilities for already-encoded rows.
+    pub fn predict_rows(&self, x: &Array2<f64>) -> Vec<f64> {
+        match &self.body {
+            ModelBody::RandomForest { forest, .. } => forest.predict_proba(x.view()),
+        }
+    }
+
+    /// Where this model's file lives in `dir`.
+    pub fn path_in(&self, dir: &Path) -> PathBuf {
+        dir.join(format!("{}.{EXTENSION}", self.id))
+    }
+
+    /// Writes the artifact into `dir` atomically; returns its path and the body's sha256.
+    pub fn save(&self, dir: &Path) -> Result<(PathBuf, String), ArtifactError> {
+        let body = rmp_serde::to_vec_named(self)?;
+        let sha256 = crate::ml::dataset::sha256_hex(&body);
+        let mut bytes = format!("{MAGIC} {FORMAT_VERSION}\n{sha256}\n").into_bytes();
+        bytes.extend_from_slice(&body);
+        let path = self.path_in(dir);
+        write_atomically(&path, &bytes).map_err(|source| ArtifactError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok((path, sha256))
+    }
+
+    /// Reads an artifact, refusing it unless its recorded sha256 matches its body.
+    pub fn load(path: &Path) -> Result<Self, ArtifactError> {
+        let bytes = std::fs::read(path).map_err(|source| ArtifactError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let not_ours = || ArtifactError::NotAnArtifact {
+            path: path.to_owned(),
+        };
+        let (header, rest) = split_line(&bytes).ok_or_else(not_ours)?;
+        let version = header.strip_prefix(MAGIC).ok_or_else(not_ours)?.trim();
+        if version != FORMAT_VERSION.to_string() {
+            return Err(ArtifactError::UnsupportedVersion {
+                path: path.to_owned(),
+                found: version.to_owned(),
+            });
+        }
+        let (recorded, body) = split_line(rest).ok_or_else(not_ours)?;
+        if crate::ml::dataset::sha256_hex(body) != recorded {
+            return Err(ArtifactError::Corrupted {
+                path: path.to_owned(),
+            });
+        }
+        rmp_serde::from_slice(body).map_err(|e| ArtifactError::Decode {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// Splits off the first line (as text) from the bytes after it.
+fn split_line(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let end = bytes.iter().position(|&b| b == b'\n')?;
+    let line = std::str::from_utf8(&bytes[..end]).ok()?;
+    Some((line, &bytes[end + 1..]))
+}
+
+/// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a
+/// part: a temporary file in the same folder, fsync, rename, fsync of the folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Loads every artifact in `dir`. Unreadable files are logged and skipped, not fatal:
+/// one damaged file must not take the other models down.
+pub fn load_all(dir: &Path) -> std::io::Result<Vec<ModelArtifact>> {
+    let mut models = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(models),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
+            continue;
+        }
+        match ModelArtifact::load(&path) {
+            Ok(model) => models.push(model),
+            Err(error) => tracing::error!(%error, "skipping a model file that cannot be used"),
+        }
+    }
+    models.sort_by_key(|m| m.created_at);
+    Ok(models)
+}

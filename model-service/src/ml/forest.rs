@@ -1,0 +1,256 @@
+//! The random forest: linfa-trees grows its trees, our own struct keeps its trees so it can be
+//! saved and predicts a probability as the mean of the trees' leaf probabilities.
+
+use linfa::prelude::Fit;
+use linfa::{Dataset, error::Error as LinfaError};
+use linfa_trees::{DecisionTree, TreeNode};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rand::Rng;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+use serde::{Deserialize, Serialize};
+
+/// How a forest is grown. The defaults are the ones the default model uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForestParams {
+    /// Number of trees.
+    pub trees: usize,
+    /// Deepest a tree may grow; `None` grows until leaves are pure.
+    pub max_depth: Option<usize>,
+    /// Share of the feature columns each tree sees (0, 1].
+    pub feature_share: f64,
+    /// Size of each tree's bootstrap sample as a share of the training rows (0, 1].
+    pub bootstrap_share: f64,
+    /// Seed of the random choices, so the same data and params grow the same forest.
+    pub seed: u64,
+}
+
+impl Default for ForestParams {
+    fn default() -> Self {
+        Self {
+            trees: 100,
+            max_depth: Some(6),
+            feature_share: 0.7,
+            bootstrap_share: 0.8,
+            seed: 42,
+        }
+    }
+}
+
+/// Weight of a "did not survive" row in a tree's bootstrap sample: a hair above 1 so that no
+/// leaf's class counts are ever exactly equal (see [`Forest`]).
+pub const TIE_BREAK: f32 = 1.001;
+
+/// A trained forest in our own form: flat trees whose leaves hold the survival share of the
+/// training rows that reach them. The forest's probability is the mean over its trees.
+///
+/// Why not linfa-ensemble's `RandomForest`: it cannot be serialised, and it cannot be made
+/// reproducible. linfa-trees settles a tie in a node's class counts by `HashMap` order (random
+/// per process), and then prunes by those labels, so the same seed grows different forests.
+/// We bag linfa-trees ourselves instead, weighting class 0 by [`TIE_BREAK`] so counts never
+/// tie, and fill the leaves with probabilities computed from the training rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forest {
+    trees: Vec<Tree>,
+}
+
+/// One tree, its nodes in a flat list with the root first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Tree {
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Node {
+    /// Rows whose `feature` column is at most `threshold` go left, the others right.
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+    /// Share of the training rows reaching this leaf that survived.
+    Leaf { prob: f64 },
+}
+
+impl Forest {
+    /// Grows a forest on `x` (one row per passenger) and labels `y` (1 = survived).
+    pub fn train(
+        x: Array2<f64>,
+        y: Array1<usize>,
+        params: &ForestParams,
+    ) -> Result<Self, LinfaError> {
+        let mut rng = Xoshiro256Plus::seed_from_u64(params.seed);
+        let n_rows = ((x.nrows() as f64) * params.bootstrap_share).ceil() as usize;
+        let n_columns = ((x.ncols() as f64) * params.feature_share).ceil() as usize;
+        let tree_params = DecisionTree::params().max_depth(params.max_depth);
+        let mut trees = Vec::with_capacity(params.trees);
+        for _ in 0..params.trees {
+            // Bootstrap rows (with replacement) and a random subset of columns (without).
+            let rows: Vec<usize> = (0..n_rows).map(|_| rng.gen_range(0..x.nrows())).collect();
+            let mut columns = rand::seq::index::sample(&mut rng, x.ncols(), n_columns).into_vec();
+            columns.sort_unstable();
+            let records = x.select(Axis(0), &rows).select(Axis(1), &columns);
+            let targets = y.select(Axis(0), &rows);
+            let weights = targets.mapv(|label| if label == 0 { TIE_BREAK } else { 1.0 });
+            let bag = Dataset::new(records, targets).with_weights(weights);
+            let tree = tree_params.fit(&bag)?;
+            trees.push(Tree::from_linfa(&tree, &columns, &x, &y));
+        }
+        Ok(Self { trees })
+    }
+
+    /// The probability of survival for one encoded row.
+    pub fn predict_row(&self, row: &[f64]) -> f64 {
+        let sum: f64 = self.trees.iter().map(|t| t.leaf_prob(row)).sum();
+        sum / self.trees.len().max(1) as f64
+    }
+
+    /// The probability of survival for each row of `x`.
+    pub fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
+        x.rows()
+            .into_iter()
+            .map(|row| match row.as_slice() {
+                Some(slice) => self.predict_row(slice),
+                None => self.predict_row(&row.to_vec()),
+            })
+            .collect()
+    }
+
+    /// Number of trees.
+    pub fn len(&self) -> usize {
+        self.trees.len()
+    }
+
+    /// True for a forest without trees (never produced by [`Forest::train`]).
+    pub fn is_empty(&self) -> bool {
+        self.trees.is_empty()
+    }
+}
+
+impl Tree {
+    /// Copies a linfa tree's splits (mapping its column numbers back to the full row through
+    /// `columns`) and fills each leaf with the survival share of the training rows it receives.
+    fn from_linfa(
+        tree: &DecisionTree<f64, usize>,
+        columns: &[usize],
+        x: &Array2<f64>,
+        y: &Array1<usize>,
+    ) -> Self {
+        let mut nodes = Vec::new();
+        flatten(tree.root_node(), columns, &mut nodes);
+        let mut counts = vec![(0usize, 0usize); nodes.len()];
+        for (row, label) in x.rows().into_iter().zip(y) {
+            let leaf = walk(&nodes, |feature| row[feature]);
+            counts[leaf].0 += usize::from(*label == 1);
+            counts[leaf].1 += 1;
+        }
+        for (node, (survived, total)) in nodes.iter_mut().zip(counts) {
+            if let Node::Leaf { prob } = node {
+                *prob = if total == 0 {
+                    0.5
+                } else {
+                    survived as f64 / total as f64
+                };
+            }
+        }
+        Self { nodes }
+    }
+
+    fn leaf_prob(&self, row: &[f64]) -> f64 {
+        match self.nodes[walk(&self.nodes, |feature| row[feature])] {
+            Node::Leaf { prob } => prob,
+            Node::Split { .. } => unreachable!("walk ends on a leaf"),
+        }
+    }
+}
+
+/// Follows the splits from the root to a leaf and returns the leaf's index.
+fn walk(nodes: &[Node], value: impl Fn(usize) -> f64) -> usize {
+    let mut at = 0;
+    while let Node::Split {
+        feature,
+        threshold,
+        left,
+        right,
+    } = nodes[at]
+    {
+        // `<=` as linfa-trees partitions its training rows.
+        at = if value(feature) <= threshold {
+            left
+        } else {
+            right
+        };
+    }
+    at
+}
+
+/// Appends `node` and its subtree to `nodes` (pre-order) and returns its index.
+fn flatten(node: &TreeNode<f64, usize>, columns: &[usize], nodes: &mut Vec<Node>) -> usize {
+    let at = nodes.len();
+    nodes.push(Node::Leaf { prob: 0.5 });
+    let children = node.children();
+    if let (false, [Some(left), Some(right)]) = (node.is_leaf(), children.as_slice()) {
+        let (feature, threshold, _) = node.split();
+        let left = flatten(left, columns, nodes);
+        let right = flatten(right, columns, nodes);
+        nodes[at] = Node::Split {
+            feature: columns[feature],
+            threshold,
+            left,
+            right,
+        };
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// Survival decided by the first column alone: a forest must find that.
+    fn separable() -> (Array2<f64>, Array1<usize>) {
+        let x = array![
+            [0.0, 5.0],
+            [0.0, 1.0],
+            [0.0, 3.0],
+            [0.0, 2.0],
+            [1.0, 4.0],
+            [1.0, 1.0],
+            [1.0, 3.0],
+            [1.0, 5.0],
+        ];
+        let y = array![0, 0, 0, 0, 1, 1, 1, 1];
+        (x, y)
+    }
+
+    #[test]
+    fn a_forest_learns_a_separable_rule() {
+        let (x, y) = separable();
+        let params = ForestParams {
+            trees: 15,
+            feature_share: 1.0,
+            bootstrap_share: 1.0,
+            ..ForestParams::default()
+        };
+        let forest = Forest::train(x, y, &params).unwrap();
+        assert_eq!(forest.len(), 15);
+        let probs = forest.predict_proba(array![[0.0, 3.0], [1.0, 3.0]].view());
+        assert!(probs[0] < 0.5, "{probs:?}");
+        assert!(probs[1] > 0.5, "{probs:?}");
+    }
+
+    #[test]
+    fn the_same_seed_grows_the_same_forest() {
+        let (x, y) = separable();
+        let params = ForestParams {
+            trees: 5,
+            ..ForestParams::default()
+        };
+        let a = Forest::train(x.clone(), y.clone(), &params).unwrap();
+        let b = Forest::train(x, y, &params).unwrap();
+        assert_eq!(a, b);
+    }
+}

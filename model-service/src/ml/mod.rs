@@ -1,0 +1,15 @@
+//! The machine learning: the data set, feature encoding, the random forest, evaluation and
+//! the artifact files models live in.
+
+pub mod artifact;
+pub mod dataset;
+pub mod evaluate;
+pub mod features;
+pub mod forest;
+pub mod train;
+
+pub use artifact::{Algorithm, ModelArtifact, ModelBody};
+pub use dataset::{Dataset, DatasetError, Record};
+pub use evaluate::Metrics;
+pub use features::{Feature, Preprocessing};
+pub use forest::{Forest, ForestParams};

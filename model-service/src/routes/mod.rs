@@ -1,0 +1,15 @@
+//! HTTP routes of the model service, one module per feature.
+
+mod health;
+mod inference;
+
+use crate::state::AppState;
+use axum::Router;
+
+/// Every route of the service.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(inference::router())
+        .with_state(state)
+}

@@ -1,0 +1,119 @@
+//! Building and running the service: bind the listener, load or train the models in the
+//! background, serve until SIGTERM.
+
+use crate::config::Config;
+use crate::ml::artifact;
+use crate::ml::dataset;
+use crate::ml::train::{TrainingSpec, train_forest};
+use crate::routes;
+use crate::state::{AppState, ModelStore};
+use anyhow::Context;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// A bound, not yet running, model service.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one, as tests do).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind((config.host, config.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        let state = AppState {
+            config: Arc::new(config),
+            models: Arc::new(ModelStore::default()),
+        };
+        Ok(Self { listener, state })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The shared state (tests use it to wait for readiness).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Loads or trains the models in the background and serves until asked to stop.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tokio::spawn(prepare_models(self.state.clone()));
+        let app = lifeboat_service_kit::telemetry::with_request_tracing(routes::router(
+            self.state.clone(),
+        ));
+        tracing::info!(port = self.port(), "model service listening");
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
+            .await
+            .context("server error")
+    }
+}
+
+/// Loads the artifacts in the model folder; with none, trains and saves the default forest.
+/// Problems are logged and shown by `/ready`; the service keeps running either way.
+pub async fn prepare_models(state: AppState) {
+    if let Err(error) = try_prepare_models(&state).await {
+        tracing::error!(error = format!("{error:#}"), "no model could be prepared");
+        state.models.set_problem(format!("{error:#}"));
+    }
+}
+
+async fn try_prepare_models(state: &AppState) -> anyhow::Result<()> {
+    let config = Arc::clone(&state.config);
+    let dir = config.model_dir.clone();
+    let loaded = tokio::task::spawn_blocking(move || artifact::load_all(&dir))
+        .await?
+        .with_context(|| {
+            format!(
+                "cannot read the model folder {}",
+                config.model_dir.display()
+            )
+        })?;
+    let count = loaded.len();
+    for model in loaded {
+        tracing::info!(model_id = %model.id, algorithm = %model.algorithm(), "model loaded");
+        state.models.insert(model);
+    }
+
+    let dataset = dataset::fetch(
+        &config.dataset_path,
+        &config.dataset_url,
+        &config.dataset_sha256,
+    )
+    .await;
+    let dataset = match dataset {
+        Ok(dataset) => dataset,
+        Err(error) if count > 0 => {
+            tracing::error!(%error, "data set unusable; serving the saved models, training is off");
+            return Ok(());
+        }
+        Err(error) => return Err(anyhow::Error::new(error).context("data set")),
+    };
+    tracing::info!(rows = dataset.records.len(), "data set ready");
+    if count > 0 {
+        return Ok(());
+    }
+
+    tracing::info!("no saved model: training the default random forest");
+    let dir = config.model_dir.clone();
+    let model = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let model = train_forest(&dataset, &TrainingSpec::default_forest())?;
+        model.save(&dir)?;
+        Ok(model)
+    })
+    .await??;
+    tracing::info!(
+        model_id = %model.id,
+        accuracy = model.metrics.accuracy,
+        seconds = model.training_seconds,
+        "default random forest trained and saved"
+    );
+    state.models.insert(model);
+    Ok(())
+}

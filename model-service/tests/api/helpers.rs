@@ -1,0 +1,91 @@
+//! `spawn_app` and friends: a real model service on a free port, with its own model folder.
+
+use lifeboat_model_service::ml::Dataset;
+use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
+use lifeboat_model_service::{Application, Config};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The shared Titanic training set: `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv`
+/// beside the checkout.
+pub fn dataset_path() -> PathBuf {
+    std::env::var_os("LIFEBOAT_DATASET_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
+        })
+}
+
+/// The real data set, checked against its sha256.
+pub async fn titanic() -> Dataset {
+    let path = dataset_path();
+    dataset::fetch(&path, "http://127.0.0.1:9/not-used", TITANIC_SHA256)
+        .await
+        .unwrap_or_else(|e| panic!("the Titanic data set is needed at {}: {e}", path.display()))
+}
+
+/// A running model service and the folder its models live in.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub model_dir: tempfile::TempDir,
+}
+
+pub fn config(model_dir: &std::path::Path, dataset_path: PathBuf) -> Config {
+    Config {
+        host: [127, 0, 0, 1].into(),
+        port: 0,
+        dataset_path,
+        dataset_url: "http://127.0.0.1:9/not-used".into(),
+        dataset_sha256: TITANIC_SHA256.into(),
+        model_dir: model_dir.to_owned(),
+    }
+}
+
+/// Starts a service on the real data set with an empty model folder.
+pub async fn spawn_app() -> TestApp {
+    let model_dir = tempfile::tempdir().expect("temp dir");
+    spawn_with(config(model_dir.path(), dataset_path()), model_dir).await
+}
+
+/// Starts a service with `config`, keeping `model_dir` alive as long as the app.
+pub async fn spawn_with(config: Config, model_dir: tempfile::TempDir) -> TestApp {
+    let app = Application::build(config).await.expect("build");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        model_dir,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn infer(&self, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/inference", self.address))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Polls `/ready` until it answers 200 (the default model is trained), for up to 60 s.
+    pub async fn wait_until_ready(&self) {
+        for _ in 0..600 {
+            if self.get("/ready").await.status() == 200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the model service did not become ready");
+    }
+}

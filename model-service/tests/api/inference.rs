@@ -1,0 +1,79 @@
+//! `POST /inference` over HTTP against a service that trained its default model.
+
+use crate::helpers::spawn_app;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
+    let app = spawn_app().await;
+    app.wait_until_ready().await;
+
+    let man = app
+        .infer(json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"}))
+        .await;
+    assert_eq!(man.status(), 200);
+    let man: Value = man.json().await.unwrap();
+    assert!(man["prob"].as_f64().unwrap() < 0.5, "{man}");
+    assert_eq!(man["survived"], false);
+    assert_eq!(man["algorithm"], "random_forest");
+
+    let woman: Value = app
+        .infer(json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(woman["prob"].as_f64().unwrap() > 0.5, "{woman}");
+    assert_eq!(woman["survived"], true);
+}
+
+#[tokio::test]
+async fn an_invalid_passenger_gets_422_naming_each_field() {
+    let app = spawn_app().await;
+    let response = app
+        .infer(json!({"pclass":5,"sex":"male","age":200,"sibsp":0,"parch":0}))
+        .await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "validation_failed");
+    assert!(body["fields"]["pclass"].is_string(), "{body}");
+    assert!(body["fields"]["age"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_gets_422_naming_it() {
+    let app = spawn_app().await;
+    let response = app
+        .infer(json!({"pclass":"first","sex":"male","sibsp":0,"parch":0}))
+        .await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["fields"]["pclass"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn malformed_json_gets_400_in_our_error_format() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/inference", app.address))
+        .header("content-type", "application/json")
+        .body("{\"pclass\": 3,")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "malformed_json");
+}
+
+#[tokio::test]
+async fn an_unknown_model_id_gets_404() {
+    let app = spawn_app().await;
+    app.wait_until_ready().await;
+    let response = app
+        .infer(json!({"pclass":3,"sex":"male","sibsp":0,"parch":0,
+                      "model_id":"00000000-0000-4000-8000-000000000000"}))
+        .await;
+    assert_eq!(response.status(), 404);
+}
