@@ -32,10 +32,3 @@ pub struct Config {
     #[arg(long, env = "MODEL_DIR", default_value = "/models")]
     pub model_dir: PathBuf,
 }
-
-impl Config {
-    /// The configuration from the environment alone, ignoring the command line.
-    pub fn from_env() -> Result<Self, clap::Error> {
-        Self::try_parse_from(["lifeboat-model-service"])
-    }
-}

@@ -2,32 +2,18 @@
 
 use clap::Parser;
 use lifeboat_model_service::{Application, Config};
-use lifeboat_service_kit::{probe, telemetry};
+use lifeboat_service_kit::{probe, run_service, telemetry};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    if probe::requested() {
-        let path = std::env::args().nth(2).unwrap_or_else(|| "/health".into());
-        return match Config::from_env() {
-            Ok(config) => probe::check(config.port, &path),
-            Err(error) => {
-                eprintln!("{error}");
-                ExitCode::FAILURE
-            }
-        };
+    if let Some(code) = probe::run_if_requested("MODEL_SERVICE_PORT", 8001) {
+        return code;
     }
     telemetry::init();
     let config = Config::parse();
-    let result = match Application::build(config).await {
-        Ok(app) => app.run_until_stopped().await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "model service stopped");
-            ExitCode::FAILURE
-        }
-    }
+    run_service("model-service", async {
+        Application::build(config).await?.run_until_stopped().await
+    })
+    .await
 }

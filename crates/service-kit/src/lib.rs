@@ -13,6 +13,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::ErrorBody;
 
+/// The body of every binary's `main` after configuration: runs the service, logs why it
+/// stopped if it failed, and turns that into the exit code.
+pub async fn run_service(
+    service: &str,
+    run: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> std::process::ExitCode {
+    match run.await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(service, error = format!("{error:#}"), "service stopped");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Renders `body` with `status` as our JSON error answer.
 pub fn error_response(status: StatusCode, body: ErrorBody) -> Response {
     (status, axum::Json(body)).into_response()

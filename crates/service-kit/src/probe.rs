@@ -7,9 +7,20 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// True when the first argument asks for the health probe instead of the server.
-pub fn requested() -> bool {
-    std::env::args().nth(1).as_deref() == Some("healthcheck")
+/// `<binary> healthcheck [path]`: when the first argument asks for the probe, runs it against
+/// the port in the environment variable `port_var` (else `default_port`) and returns its exit
+/// code; otherwise `None`, and the binary starts the server.
+pub fn run_if_requested(port_var: &str, default_port: u16) -> Option<ExitCode> {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() != Some("healthcheck") {
+        return None;
+    }
+    let path = args.next().unwrap_or_else(|| "/health".into());
+    let port = std::env::var(port_var)
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(default_port);
+    Some(check(port, &path))
 }
 
 /// GETs `http://127.0.0.1:{port}{path}` and succeeds on a 200 answer.

@@ -1,0 +1,47 @@
+//! The backend's configuration, read from the environment (or flags).
+
+use clap::Parser;
+use secrecy::SecretString;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+/// Everything the backend can be told. See `.env.example`.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "lifeboat-backend", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "BACKEND_HOST", default_value_t = IpAddr::V4(Ipv4Addr::UNSPECIFIED))]
+    pub host: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "BACKEND_PORT", default_value_t = 8000)]
+    pub port: u16,
+    /// Postgres connection URL, e.g. `postgres://lifeboat:secret@localhost/lifeboat`.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: SecretString,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+    /// Base URL of the model service.
+    #[arg(
+        long,
+        env = "MODEL_SERVICE_URL",
+        default_value = "http://localhost:8001"
+    )]
+    pub model_service_url: String,
+    /// How long to wait for a connection to the model service, in milliseconds.
+    #[arg(long, env = "MODEL_SERVICE_CONNECT_TIMEOUT_MS", default_value_t = 500)]
+    pub model_service_connect_timeout_ms: u64,
+    /// How long a whole call to the model service may take, in milliseconds.
+    #[arg(long, env = "MODEL_SERVICE_TIMEOUT_MS", default_value_t = 3000)]
+    pub model_service_timeout_ms: u64,
+}
+
+impl Config {
+    pub fn model_service_connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.model_service_connect_timeout_ms)
+    }
+
+    pub fn model_service_timeout(&self) -> Duration {
+        Duration::from_millis(self.model_service_timeout_ms)
+    }
+}

@@ -1,0 +1,45 @@
+//! `/health` (the process answers) and `/ready` (Postgres and the model service answer).
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Json, Router, routing::get};
+use lifeboat_api_types::HealthStatus;
+use std::time::Duration;
+
+const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+}
+
+async fn health() -> Json<HealthStatus> {
+    Json(HealthStatus::ok())
+}
+
+async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthStatus>) {
+    let (db, model) = tokio::join!(database_ready(&state), state.model.ready());
+    let problems: Vec<String> = [db, model].into_iter().filter_map(Result::err).collect();
+    if problems.is_empty() {
+        (StatusCode::OK, Json(HealthStatus::ok()))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(HealthStatus::unavailable(problems.join("; "))),
+        )
+    }
+}
+
+async fn database_ready(state: &AppState) -> Result<(), String> {
+    let ping = async {
+        let mut conn = state.db.acquire().await?;
+        sqlx::Connection::ping(&mut *conn).await
+    };
+    match tokio::time::timeout(DB_CHECK_TIMEOUT, ping).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(format!("database: {error}")),
+        Err(_) => Err("database: timed out".into()),
+    }
+}

@@ -1,0 +1,25 @@
+//! `POST /api/inference`: validates the passenger, then asks the model service.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::{Router, routing::post};
+use lifeboat_api_types::{InferenceRequest, InferenceResponse};
+use lifeboat_service_kit::Json;
+use lifeboat_service_kit::telemetry::REQUEST_ID;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/inference", post(infer))
+}
+
+async fn infer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(request): Json<InferenceRequest>,
+) -> Result<Json<InferenceResponse>, ApiError> {
+    request.passenger().map_err(ApiError::Validation)?;
+    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    let prediction = state.model.infer(&request, request_id).await?;
+    Ok(Json(prediction))
+}
