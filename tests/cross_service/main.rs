@@ -1,1 +1,6 @@
-fn main() {}
+//! Cross-service tests: the real frontend service, backend and model service, each on its
+//! own loopback port, the backend on a real Postgres database, the model service trained on
+//! the real Titanic data set. A request goes browser-side in at the frontend service.
+
+mod helpers;
+mod prediction;

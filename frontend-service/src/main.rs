@@ -1,0 +1,19 @@
+//! Entry point: configuration, logs, then the service. `healthcheck [path]` probes a running one.
+
+use clap::Parser;
+use lifeboat_frontend_service::{Application, Config};
+use lifeboat_service_kit::{probe, run_service, telemetry};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if let Some(code) = probe::run_if_requested("FRONTEND_PORT", 8080) {
+        return code;
+    }
+    telemetry::init();
+    let config = Config::parse();
+    run_service("frontend-service", async {
+        Application::build(config).await?.run_until_stopped().await
+    })
+    .await
+}

@@ -1,0 +1,60 @@
+//! Building and running the frontend service.
+
+use crate::config::Config;
+use crate::proxy::Backend;
+use crate::routes::{self, AppState};
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// A bound, not yet running, frontend service.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Builds the backend client and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(config.backend_timeout())
+            .tcp_nodelay(true)
+            .build()
+            .context("cannot build the backend client")?;
+        let listener = TcpListener::bind((config.host, config.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        let state = AppState {
+            backend: Backend {
+                client,
+                base_url: config.backend_url.trim_end_matches('/').to_owned(),
+            },
+            static_dir: config.static_dir,
+        };
+        Ok(Self { listener, state })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until asked to stop, finishing in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let app = lifeboat_service_kit::telemetry::with_request_tracing(routes::router(self.state));
+        tracing::info!(
+            port = self.listener.local_addr()?.port(),
+            "frontend service listening"
+        );
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
+        .await
+        .context("server error")
+    }
+}

@@ -1,0 +1,124 @@
+//! The frontend service over real HTTP: the web app, client-side routes, and what the
+//! browser sees when the backend is not there. Forwarding to a live backend is covered by
+//! the cross-service tests in `tests/`.
+
+use lifeboat_frontend_service::{Application, Config};
+use serde_json::Value;
+
+struct TestApp {
+    address: String,
+    client: reqwest::Client,
+    _static_dir: tempfile::TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let static_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        static_dir.path().join("index.html"),
+        "<!doctype html><title>Lifeboat</title>",
+    )
+    .unwrap();
+    std::fs::write(static_dir.path().join("app.js"), "export default 1;").unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let config = Config {
+        host: [127, 0, 0, 1].into(),
+        port: 0,
+        static_dir: static_dir.path().to_owned(),
+        backend_url: format!("http://{closed}"),
+        backend_timeout_ms: 1000,
+    };
+    let app = Application::build(config).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        _static_dir: static_dir,
+    }
+}
+
+impl TestApp {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_root_serves_the_web_app() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Lifeboat</title>")
+    );
+}
+
+#[tokio::test]
+async fn a_client_side_route_serves_index_html_so_a_reload_works() {
+    let app = spawn_app().await;
+    let response = app.get("/admin/models?page=2").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("Lifeboat"));
+}
+
+#[tokio::test]
+async fn assets_are_served_as_themselves_and_revalidated() {
+    let app = spawn_app().await;
+    let response = app.get("/app.js").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert_eq!(response.text().await.unwrap(), "export default 1;");
+}
+
+#[tokio::test]
+async fn an_api_call_with_the_backend_down_gets_503_in_our_error_format() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/inference", app.address))
+        .json(&serde_json::json!({"pclass": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "backend_unavailable");
+}
+
+#[tokio::test]
+async fn an_oversized_api_body_gets_413() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/inference", app.address))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn health_is_200_and_ready_names_the_missing_backend() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/health").await.status(), 200);
+    let response = app.get("/ready").await;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["reason"].as_str().unwrap().starts_with("backend"),
+        "{body}"
+    );
+}

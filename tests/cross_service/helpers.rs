@@ -1,0 +1,103 @@
+//! `spawn_stack`: all three services wired together as in production.
+
+use sqlx::PgPool;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The shared Titanic training set: `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv`
+/// beside the checkout.
+fn dataset_path() -> PathBuf {
+    std::env::var_os("LIFEBOAT_DATASET_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
+        })
+}
+
+pub struct Stack {
+    /// The frontend service: the one origin a browser talks to.
+    pub address: String,
+    pub client: reqwest::Client,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+pub async fn spawn_stack(db: PgPool) -> Stack {
+    let model_dir = tempfile::tempdir().unwrap();
+    let model_service =
+        lifeboat_model_service::Application::build(lifeboat_model_service::Config {
+            host: [127, 0, 0, 1].into(),
+            port: 0,
+            dataset_path: dataset_path(),
+            dataset_url: "http://127.0.0.1:9/not-used".into(),
+            dataset_sha256: lifeboat_model_service::ml::dataset::TITANIC_SHA256.into(),
+            model_dir: model_dir.path().to_owned(),
+        })
+        .await
+        .unwrap();
+    let model_url = format!("http://127.0.0.1:{}", model_service.port());
+    tokio::spawn(model_service.run_until_stopped());
+
+    let backend = lifeboat_backend::Application::build_with_pool(
+        lifeboat_backend::Config {
+            host: [127, 0, 0, 1].into(),
+            port: 0,
+            database_url: "postgres://unused".into(),
+            database_max_connections: 5,
+            model_service_url: model_url,
+            model_service_connect_timeout_ms: 500,
+            model_service_timeout_ms: 3000,
+        },
+        db,
+    )
+    .await
+    .unwrap();
+    let backend_url = format!("http://127.0.0.1:{}", backend.port());
+    tokio::spawn(backend.run_until_stopped());
+
+    let static_dir = tempfile::tempdir().unwrap();
+    std::fs::write(static_dir.path().join("index.html"), "<!doctype html>").unwrap();
+    let frontend =
+        lifeboat_frontend_service::Application::build(lifeboat_frontend_service::Config {
+            host: [127, 0, 0, 1].into(),
+            port: 0,
+            static_dir: static_dir.path().to_owned(),
+            backend_url,
+            backend_timeout_ms: 5000,
+        })
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", frontend.port());
+    tokio::spawn(frontend.run_until_stopped());
+
+    let stack = Stack {
+        address,
+        client: reqwest::Client::new(),
+        _dirs: (model_dir, static_dir),
+    };
+    stack.wait_until_ready().await;
+    stack
+}
+
+impl Stack {
+    /// Polls the frontend's `/ready` (which asks the backend, which asks Postgres and the
+    /// model service) until the whole chain is ready, for up to 60 s.
+    async fn wait_until_ready(&self) {
+        for _ in 0..600 {
+            let ready = self
+                .client
+                .get(format!("{}/ready", self.address))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200);
+            if ready {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the stack did not become ready");
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(format!("{}{path}", self.address))
+    }
+}
