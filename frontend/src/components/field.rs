@@ -1,0 +1,34 @@
+//! A labelled form field with its validation message, wired for screen readers.
+
+use leptos::prelude::*;
+
+/// A label, the input given as children, a hint, and the field's error when it has one.
+/// The input must have `id=id` and `aria-describedby` of `{id}-hint {id}-error`.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: &'static str,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            {children()}
+            {(!hint.is_empty())
+                .then(|| view! { <small class="hint" id=format!("{id}-hint")>{hint}</small> })}
+            <FieldError id=id error=error />
+        </div>
+    }
+}
+
+/// The error line under a field; announced politely when it appears.
+#[component]
+pub fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="field-error" id=format!("{id}-error") aria-live="polite">
+            {move || error.get()}
+        </p>
+    }
+}

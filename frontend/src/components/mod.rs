@@ -1,0 +1,7 @@
+//! Reusable pieces of the pages.
+
+mod field;
+mod gauge;
+
+pub use field::{Field, FieldError};
+pub use gauge::Gauge;
