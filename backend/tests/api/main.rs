@@ -1,5 +1,8 @@
 //! The backend's tests over real HTTP, each on its own real Postgres database.
 
+// A failed unwrap is a failed test with its reason: exactly what test helpers want.
+#![allow(clippy::unwrap_used)]
+
 mod health;
 mod helpers;
 mod inference;

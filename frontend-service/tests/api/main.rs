@@ -2,6 +2,9 @@
 //! browser sees when the backend is not there. Forwarding to a live backend is covered by
 //! the cross-service tests in `tests/`.
 
+// A failed unwrap is a failed test with its reason: exactly what test helpers want.
+#![allow(clippy::unwrap_used)]
+
 use lifeboat_frontend_service::{Application, Config};
 use serde_json::Value;
 

@@ -1,0 +1,67 @@
+# Lifeboat images. One build stage compiles the whole workspace once (the three services
+# natively, the web app to wasm); small runtime stages per service take what they need.
+#
+#   docker build --target backend .        (or model-service, frontend)
+#
+# Everything comes from crates.io, the Rust toolchain servers and Debian: nothing is
+# downloaded from anywhere else.
+
+FROM rust:1.95-slim-trixie AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends binaryen gzip \
+ && rm -rf /var/lib/apt/lists/* \
+ && rustup target add wasm32-unknown-unknown
+WORKDIR /src
+
+# wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock exactly. Its own layer,
+# rebuilt only when Cargo.lock changes.
+COPY Cargo.lock ./
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock) \
+ && cargo install --root /opt/wasm-bindgen wasm-bindgen-cli --version "$version"
+ENV PATH=/opt/wasm-bindgen/bin:$PATH
+
+COPY . .
+ENV SQLX_OFFLINE=true
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked \
+      -p lifeboat-backend -p lifeboat-model-service -p lifeboat-frontend-service \
+ && frontend/build.sh /out/dist \
+ && mkdir -p /out/bin \
+ && cp target/release/lifeboat-backend target/release/lifeboat-model-service \
+       target/release/lifeboat-frontend-service /out/bin/
+
+FROM debian:trixie-slim AS runtime
+RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lifeboat
+ENV RUST_LOG=info
+
+FROM runtime AS model-service
+# Created here with the right owner, so fresh named volumes mounted on them are writable.
+RUN mkdir -p /models /data && chown lifeboat:lifeboat /models /data
+COPY --from=build /out/bin/lifeboat-model-service /usr/local/bin/
+USER lifeboat
+ENV MODEL_SERVICE_PORT=8001 MODEL_DIR=/models DATASET_PATH=/data/titanic.csv
+EXPOSE 8001
+HEALTHCHECK --interval=5s --timeout=3s --start-period=120s --retries=3 \
+  CMD ["lifeboat-model-service", "healthcheck", "/ready"]
+ENTRYPOINT ["lifeboat-model-service"]
+
+FROM runtime AS backend
+COPY --from=build /out/bin/lifeboat-backend /usr/local/bin/
+USER lifeboat
+ENV BACKEND_PORT=8000
+EXPOSE 8000
+HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["lifeboat-backend", "healthcheck", "/ready"]
+ENTRYPOINT ["lifeboat-backend"]
+
+FROM runtime AS frontend
+COPY --from=build /out/bin/lifeboat-frontend-service /usr/local/bin/
+COPY --from=build /out/dist /app/dist
+USER lifeboat
+ENV FRONTEND_PORT=8080 STATIC_DIR=/app/dist
+EXPOSE 8080
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["lifeboat-frontend-service", "healthcheck", "/ready"]
+ENTRYPOINT ["lifeboat-frontend-service"]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs the three Lifeboat services natively (no Docker), on loopback, against the local
+# PostgreSQL: `scripts/local-stack.sh start|stop`. Used by the test suite's browser stage.
+#
+# Settings (environment): LIFEBOAT_BIN_DIR (default target/debug), LIFEBOAT_STACK_DIR
+# (logs, pids, models; default target/local-stack), LIFEBOAT_DATASET_PATH, DATABASE_URL,
+# and the ports FRONTEND_PORT / BACKEND_PORT / MODEL_SERVICE_PORT (18080 / 18000 / 18001).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${LIFEBOAT_BIN_DIR:-$root/target/debug}
+dir=${LIFEBOAT_STACK_DIR:-$root/target/local-stack}
+fe=${FRONTEND_PORT:-18080} be=${BACKEND_PORT:-18000} ms=${MODEL_SERVICE_PORT:-18001}
+
+start() {
+  mkdir -p "$dir/models"
+  MODEL_SERVICE_HOST=127.0.0.1 MODEL_SERVICE_PORT=$ms MODEL_DIR="$dir/models" \
+    DATASET_PATH=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv} \
+    "$bin/lifeboat-model-service" >"$dir/model-service.log" 2>&1 &
+  echo $! >"$dir/model-service.pid"
+  BACKEND_HOST=127.0.0.1 BACKEND_PORT=$be MODEL_SERVICE_URL=http://127.0.0.1:$ms \
+    DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat} \
+    "$bin/lifeboat-backend" >"$dir/backend.log" 2>&1 &
+  echo $! >"$dir/backend.pid"
+  FRONTEND_HOST=127.0.0.1 FRONTEND_PORT=$fe BACKEND_URL=http://127.0.0.1:$be \
+    STATIC_DIR="$root/frontend/dist" \
+    "$bin/lifeboat-frontend-service" >"$dir/frontend-service.log" 2>&1 &
+  echo $! >"$dir/frontend-service.pid"
+
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$fe/ready" >/dev/null 2>&1; then
+      echo "stack ready at http://127.0.0.1:$fe (logs in $dir)"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "the stack did not become ready; last log lines:" >&2
+  tail -n 5 "$dir"/*.log >&2
+  stop
+  return 1
+}
+
+stop() {
+  for service in frontend-service backend model-service; do
+    if [ -f "$dir/$service.pid" ]; then
+      kill "$(cat "$dir/$service.pid")" 2>/dev/null || true
+      rm -f "$dir/$service.pid"
+    fi
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
