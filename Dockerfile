@@ -48,9 +48,11 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=120s --retries=3 \
 ENTRYPOINT ["lifeboat-model-service"]
 
 FROM runtime AS backend
+# Holds the generated JWT secret when none is configured (a volume in compose).
+RUN mkdir -p /secrets && chown lifeboat:lifeboat /secrets && chmod 700 /secrets
 COPY --from=build /out/bin/lifeboat-backend /usr/local/bin/
 USER lifeboat
-ENV BACKEND_PORT=8000
+ENV BACKEND_PORT=8000 JWT_SECRET_FILE=/secrets/jwt_secret
 EXPOSE 8000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
   CMD ["lifeboat-backend", "healthcheck", "/ready"]

@@ -3,8 +3,10 @@
 # PostgreSQL: `scripts/local-stack.sh start|stop`. Used by the test suite's browser stage.
 #
 # Settings (environment): LIFEBOAT_BIN_DIR (default target/debug), LIFEBOAT_STACK_DIR
-# (logs, pids, models; default target/local-stack), LIFEBOAT_DATASET_PATH, DATABASE_URL,
-# and the ports FRONTEND_PORT / BACKEND_PORT / MODEL_SERVICE_PORT (18080 / 18000 / 18001).
+# (logs, pids, models, the generated JWT secret; default target/local-stack),
+# LIFEBOAT_DATASET_PATH, DATABASE_URL, ADMIN_EMAIL / ADMIN_PASSWORD (default
+# admin@lifeboat.test / local-admin-password), and the ports FRONTEND_PORT / BACKEND_PORT /
+# MODEL_SERVICE_PORT (18080 / 18000 / 18001).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${LIFEBOAT_BIN_DIR:-$root/target/debug}
@@ -18,6 +20,8 @@ start() {
     "$bin/lifeboat-model-service" >"$dir/model-service.log" 2>&1 &
   echo $! >"$dir/model-service.pid"
   BACKEND_HOST=127.0.0.1 BACKEND_PORT=$be MODEL_SERVICE_URL=http://127.0.0.1:$ms \
+    JWT_SECRET_FILE="$dir/jwt_secret" \
+    ADMIN_EMAIL=${ADMIN_EMAIL:-admin@lifeboat.test} ADMIN_PASSWORD=${ADMIN_PASSWORD:-local-admin-password} \
     DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat} \
     "$bin/lifeboat-backend" >"$dir/backend.log" 2>&1 &
   echo $! >"$dir/backend.pid"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, idempotently:
 # PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target,
-# wasm-bindgen-cli at the version in Cargo.lock, and the e2e suite's npm packages.
+# wasm-bindgen-cli at the version in Cargo.lock, PyJWT, and the e2e suite's npm packages.
 # Needs root for apt-get and for starting PostgreSQL; skips whatever is already there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +43,12 @@ if [ "$have" != "$want" ]; then
   log "installing wasm-bindgen-cli $want"
   cargo install -q wasm-bindgen-cli --version "$want"
 fi
+
+# PyJWT, for the check that our tokens verify with an independent library.
+python3 -c 'import jwt' 2>/dev/null || {
+  log "installing PyJWT"
+  python3 -m pip install -q --disable-pip-version-check PyJWT 2>&1 | grep -v 'as the .root. user' || true
+}
 
 # The browser suite's packages; Playwright's own browser download is never used.
 if [ ! -d tests/e2e/node_modules/@playwright/test ]; then

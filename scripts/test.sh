@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, every crate's tests on real
-# PostgreSQL, the wasm build, and the browser suite against the services running natively.
+# PostgreSQL, the wasm build, then against the services running natively: the JWT
+# interoperability check (PyJWT) and the browser suite (Playwright + Chromium).
 # Prerequisites are installed first (scripts/setup-test-env.sh; LIFEBOAT_SKIP_SETUP=1 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,6 +10,9 @@ cd "$root"
 export DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat}
 export LIFEBOAT_DATASET_PATH=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# Compile-checked queries are checked against the committed .sqlx/ data, so a query changed
+# without `cargo sqlx prepare` fails the build here as it would in Docker.
+export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
 
 timings=()
 stage() {  # stage NAME COMMAND...
@@ -38,12 +42,15 @@ stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "cargo test" cargo test --workspace --locked
 stage "wasm build" frontend/build.sh
 
-browser_suite() {
+against_local_stack() {
   cargo build --locked --bins
   scripts/local-stack.sh start
-  local status=0
-  (cd tests/e2e && LIFEBOAT_BASE_URL=http://127.0.0.1:${FRONTEND_PORT:-18080} npx playwright test) || status=$?
+  local status=0 base=http://127.0.0.1:${FRONTEND_PORT:-18080}
+  echo "--- JWT interoperability (PyJWT)"
+  python3 tests/interop/verify_jwt.py "$base" "${LIFEBOAT_STACK_DIR:-$root/target/local-stack}/jwt_secret" || status=$?
+  echo "--- browser suite (Playwright, Chromium)"
+  (cd tests/e2e && LIFEBOAT_BASE_URL=$base npx playwright test) || status=$?
   scripts/local-stack.sh stop
   return $status
 }
-stage "browser suite" browser_suite
+stage "against the local stack" against_local_stack

@@ -3,6 +3,7 @@
 use clap::Parser;
 use secrecy::SecretString;
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything the backend can be told. See `.env.example`.
@@ -34,6 +35,19 @@ pub struct Config {
     /// How long a whole call to the model service may take, in milliseconds.
     #[arg(long, env = "MODEL_SERVICE_TIMEOUT_MS", default_value_t = 3000)]
     pub model_service_timeout_ms: u64,
+    /// Secret that signs access tokens (HS256), at least 32 bytes. Unset or empty: the
+    /// secret is read from `jwt_secret_file`, which is created with a random one if missing.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<SecretString>,
+    /// Where the generated JWT secret is kept when `JWT_SECRET` is not set.
+    #[arg(long, env = "JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
+    /// E-mail of the admin account made (or promoted) at start-up, with `ADMIN_PASSWORD`.
+    #[arg(long, env = "ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    /// Password of that admin account when it is created; never changes an existing one.
+    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<SecretString>,
 }
 
 impl Config {

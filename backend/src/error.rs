@@ -1,7 +1,7 @@
-//! The backend's one error type and its mapping to HTTP answers.
+//! The backend's one error type and its one mapping to HTTP answers.
 
 use crate::model_client::ModelServiceError;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::{ErrorBody, FieldErrors};
 use lifeboat_service_kit::{JsonError, error_response};
@@ -15,22 +15,110 @@ pub enum ApiError {
     /// 422: the input breaks the rules; each field is named.
     #[error("invalid input")]
     Validation(FieldErrors),
+    /// 401 with `WWW-Authenticate: Bearer`: no access token.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// 401 with `WWW-Authenticate: Bearer error="invalid_token"`: the token is not valid
+    /// (malformed, tampered, expired, wrong algorithm, issuer or audience).
+    #[error("invalid or expired token")]
+    InvalidToken,
+    /// 401: wrong e-mail or password (the same answer for both).
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// 403: signed in, but the role does not allow this.
+    #[error("not allowed")]
+    Forbidden,
+    /// 404: no such thing.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 409: it conflicts with what exists; (field, reason).
+    #[error("conflict on {0}: {1}")]
+    Conflict(&'static str, &'static str),
+    /// 429 with `Retry-After`: too many attempts; try again after this many seconds.
+    #[error("too many attempts")]
+    TooManyRequests(u64),
     /// 503 when the model service is down or slow; its own 4xx passed on otherwise.
     #[error(transparent)]
     ModelService(#[from] ModelServiceError),
+    /// 503: the database cannot be reached right now.
+    #[error("database unavailable: {0}")]
+    DatabaseUnavailable(sqlx::Error),
     /// 500: anything else; the cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                Self::DatabaseUnavailable(error)
+            }
+            other => Self::Internal(anyhow::Error::new(other).context("database query failed")),
+        }
+    }
+}
+
+impl ApiError {
+    /// Shorthand for a 422 naming one field.
+    pub fn field(name: &str, reason: &str) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(name.to_owned(), reason.to_owned());
+        Self::Validation(fields)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let message = self.to_string();
         let (status, body) = match self {
             Self::Json(rejection) => return rejection.into_response(),
             Self::Validation(fields) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorBody::validation(fields),
             ),
+            Self::Unauthenticated => {
+                return with_header(
+                    StatusCode::UNAUTHORIZED,
+                    ErrorBody::new("unauthenticated", message),
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer"),
+                );
+            }
+            Self::InvalidToken => {
+                return with_header(
+                    StatusCode::UNAUTHORIZED,
+                    ErrorBody::new("invalid_token", message),
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+            }
+            Self::InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                ErrorBody::new("invalid_credentials", message),
+            ),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new("forbidden", "your role does not allow this"),
+            ),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, ErrorBody::new("not_found", message)),
+            Self::Conflict(field, reason) => {
+                let mut body = ErrorBody::new("conflict", format!("{field} {reason}"));
+                body.fields.insert(field.to_owned(), reason.to_owned());
+                (StatusCode::CONFLICT, body)
+            }
+            Self::TooManyRequests(seconds) => {
+                let body = ErrorBody::new(
+                    "too_many_requests",
+                    format!("too many attempts; try again in {seconds} s"),
+                );
+                return with_header(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    body,
+                    header::RETRY_AFTER,
+                    HeaderValue::from(seconds),
+                );
+            }
             Self::ModelService(ModelServiceError::Refused { status, body }) => (status, body),
             Self::ModelService(ref cause @ ModelServiceError::Unavailable(_)) => {
                 tracing::warn!(error = %cause, "model service unavailable");
@@ -39,6 +127,16 @@ impl IntoResponse for ApiError {
                     ErrorBody::new(
                         "model_service_unavailable",
                         "predictions are unavailable right now; try again shortly",
+                    ),
+                )
+            }
+            Self::DatabaseUnavailable(ref cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorBody::new(
+                        "database_unavailable",
+                        "the service is unavailable right now; try again shortly",
                     ),
                 )
             }
@@ -52,4 +150,15 @@ impl IntoResponse for ApiError {
         };
         error_response(status, body)
     }
+}
+
+fn with_header(
+    status: StatusCode,
+    body: ErrorBody,
+    name: header::HeaderName,
+    value: HeaderValue,
+) -> Response {
+    let mut response = error_response(status, body);
+    response.headers_mut().insert(name, value);
+    response
 }

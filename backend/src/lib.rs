@@ -1,7 +1,9 @@
 //! Lifeboat's backend: the API the web app talks to. It owns Postgres and is the only
 //! caller of the model service.
 
+pub mod auth;
 pub mod config;
+pub mod db;
 pub mod error;
 pub mod model_client;
 pub mod routes;

@@ -1,7 +1,9 @@
 //! The only caller of the model service: a pooled HTTP client with connect and request
 //! timeouts, so a slow or absent model service never holds a request for long.
 
-use lifeboat_api_types::{ErrorBody, HealthStatus, InferenceRequest, InferenceResponse};
+use lifeboat_api_types::{
+    ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, ModelSummary,
+};
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -71,6 +73,23 @@ impl ModelClient {
             return Err(ModelServiceError::Refused { status, body });
         }
         Err(ModelServiceError::Unavailable(format!("answered {status}")))
+    }
+
+    /// The models the model service has loaded.
+    pub async fn models(&self) -> Result<Vec<ModelSummary>, ModelServiceError> {
+        let response = self
+            .http
+            .get(format!("{}/models", self.base_url))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        if !response.status().is_success() {
+            return Err(ModelServiceError::Unavailable(format!(
+                "answered {}",
+                response.status()
+            )));
+        }
+        response.json().await.map_err(unavailable)
     }
 
     /// `Ok` when the model service says it is ready; otherwise why not.

@@ -1,14 +1,18 @@
 //! Building and running the backend: database pool and migrations, the model service
 //! client, the listener; then serving until SIGTERM.
 
+use crate::auth::{Email, JwtKeys, LoginThrottle, Password, hash_password, load_or_create_secret};
 use crate::config::Config;
+use crate::db::users;
 use crate::model_client::ModelClient;
 use crate::routes;
 use crate::state::AppState;
 use anyhow::Context;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -36,6 +40,9 @@ impl Application {
 
     /// Like [`Application::build`] with a pool that is already migrated (tests).
     pub async fn build_with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        let jwt = JwtKeys::new(&jwt_secret(&config)?)?;
+        seed_admin(&config, &db).await?;
+        tokio::task::spawn_blocking(crate::auth::warm_up_password_checks);
         let model = ModelClient::new(
             &config.model_service_url,
             config.model_service_connect_timeout(),
@@ -47,7 +54,12 @@ impl Application {
             .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
         Ok(Self {
             listener,
-            state: AppState { db, model },
+            state: AppState {
+                db,
+                model,
+                jwt: Arc::new(jwt),
+                login_throttle: Arc::new(LoginThrottle::default()),
+            },
         })
     }
 
@@ -63,11 +75,63 @@ impl Application {
             port = self.listener.local_addr()?.port(),
             "backend listening"
         );
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
-            .await
-            .context("server error")
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
+        .await
+        .context("server error")
     }
+}
+
+/// The JWT secret: `JWT_SECRET` when set, else the generated file; refuses to start without.
+fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
+    if let Some(secret) = config
+        .jwt_secret
+        .as_ref()
+        .filter(|s| !s.expose_secret().is_empty())
+    {
+        return Ok(secret.clone());
+    }
+    match &config.jwt_secret_file {
+        Some(path) => load_or_create_secret(path),
+        None => anyhow::bail!("set JWT_SECRET (32+ bytes) or JWT_SECRET_FILE"),
+    }
+}
+
+/// Creates or promotes the admin named by `ADMIN_EMAIL` / `ADMIN_PASSWORD`. Idempotent; an
+/// existing account keeps its password. Without them, says how to get an admin.
+async fn seed_admin(config: &Config, db: &PgPool) -> anyhow::Result<()> {
+    let email = config
+        .admin_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    let password = config
+        .admin_password
+        .as_ref()
+        .map(|p| p.expose_secret().to_owned())
+        .filter(|p| !p.is_empty());
+    let (Some(email), Some(password)) = (email, password) else {
+        tracing::warn!(
+            "no admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (e.g. in .env) and restart \
+             the backend to create one"
+        );
+        return Ok(());
+    };
+    let email = Email::parse(email).map_err(|reason| anyhow::anyhow!("ADMIN_EMAIL {reason}"))?;
+    let password =
+        Password::parse(password).map_err(|reason| anyhow::anyhow!("ADMIN_PASSWORD {reason}"))?;
+    let mut conn = db.acquire().await.context("cannot reach the database")?;
+    let hash = if users::exists(&mut conn, email.as_str()).await? {
+        String::new()
+    } else {
+        hash_password(password).await?
+    };
+    let admin = users::ensure_admin(&mut conn, email.as_str(), &hash).await?;
+    tracing::info!(user_id = %admin.id, "admin account ready");
+    Ok(())
 }
 
 /// Applies `migrations/`, waiting for Postgres to come up for at most a minute.

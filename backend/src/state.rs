@@ -1,11 +1,15 @@
 //! What the handlers share.
 
+use crate::auth::{JwtKeys, LoginThrottle};
 use crate::model_client::ModelClient;
 use sqlx::PgPool;
+use std::sync::Arc;
 
 /// Cheap to clone; every handler gets one.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub model: ModelClient,
+    pub jwt: Arc<JwtKeys>,
+    pub login_throttle: Arc<LoginThrottle>,
 }

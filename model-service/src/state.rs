@@ -46,6 +46,13 @@ impl ModelStore {
         inner.by_id.get(&id.or(inner.default)?).cloned()
     }
 
+    /// Every loaded model, newest first.
+    pub fn all(&self) -> Vec<Arc<ModelArtifact>> {
+        let mut models: Vec<_> = self.read().by_id.values().cloned().collect();
+        models.sort_by_key(|m| std::cmp::Reverse(m.created_at));
+        models
+    }
+
     /// How many models are loaded.
     pub fn len(&self) -> usize {
         self.read().by_id.len()

@@ -14,6 +14,9 @@ fn dataset_path() -> PathBuf {
         })
 }
 
+pub const ADMIN_EMAIL: &str = "admin@lifeboat.test";
+pub const ADMIN_PASSWORD: &str = "cross-service-admin";
+
 pub struct Stack {
     /// The frontend service: the one origin a browser talks to.
     pub address: String,
@@ -46,6 +49,10 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
             model_service_url: model_url,
             model_service_connect_timeout_ms: 500,
             model_service_timeout_ms: 3000,
+            jwt_secret: Some("cross-service-test-secret-of-32-bytes+".into()),
+            jwt_secret_file: None,
+            admin_email: Some(ADMIN_EMAIL.into()),
+            admin_password: Some(ADMIN_PASSWORD.into()),
         },
         db,
     )
@@ -99,5 +106,22 @@ impl Stack {
 
     pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
         self.client.post(format!("{}{path}", self.address))
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.address))
+    }
+
+    /// Logs in through the frontend service and returns the access token.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let response = self
+            .post("/api/auth/login")
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login of {email}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
     }
 }

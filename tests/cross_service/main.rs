@@ -5,5 +5,6 @@
 // A failed unwrap is a failed test with its reason: exactly what test helpers want.
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
 mod helpers;
 mod prediction;

@@ -10,9 +10,28 @@ pub struct TestApp {
     pub client: reqwest::Client,
 }
 
+/// The secret the test apps sign tokens with.
+pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+pub const ADMIN_EMAIL: &str = "admin@lifeboat.test";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
 /// Starts the backend on `db` with the model service expected at `model_service_url`.
 pub async fn spawn_app(db: PgPool, model_service_url: &str) -> TestApp {
+    spawn(db, config(model_service_url)).await
+}
+
+/// Starts the backend with the admin account seeded from ADMIN_EMAIL / ADMIN_PASSWORD.
+pub async fn spawn_app_with_admin(db: PgPool) -> TestApp {
     let config = Config {
+        admin_email: Some(ADMIN_EMAIL.into()),
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        ..config(&closed_port_url())
+    };
+    spawn(db, config).await
+}
+
+pub fn config(model_service_url: &str) -> Config {
+    Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
         database_url: "postgres://unused".into(),
@@ -20,7 +39,14 @@ pub async fn spawn_app(db: PgPool, model_service_url: &str) -> TestApp {
         model_service_url: model_service_url.to_owned(),
         model_service_connect_timeout_ms: 300,
         model_service_timeout_ms: 500,
-    };
+        jwt_secret: Some(JWT_SECRET.into()),
+        jwt_secret_file: None,
+        admin_email: None,
+        admin_password: None,
+    }
+}
+
+pub async fn spawn(db: PgPool, config: Config) -> TestApp {
     let app = Application::build_with_pool(config, db)
         .await
         .expect("build");
@@ -69,6 +95,62 @@ impl TestApp {
         self.client
             .post(format!("{}/api/inference", self.address))
             .json(&body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn signup(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/auth/signup",
+            serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/auth/login",
+            serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in and returns the access token, failing the test otherwise.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), 200, "login of {email} failed");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs up a fresh user and returns its access token.
+    pub async fn user_token(&self, email: &str) -> String {
+        assert_eq!(self.signup(email, "user-password-1").await.status(), 201);
+        self.token(email, "user-password-1").await
+    }
+
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_with(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
             .timeout(Duration::from_secs(10))
             .send()
             .await

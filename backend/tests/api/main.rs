@@ -3,6 +3,8 @@
 // A failed unwrap is a failed test with its reason: exactly what test helpers want.
 #![allow(clippy::unwrap_used)]
 
+mod access;
+mod auth;
 mod health;
 mod helpers;
 mod inference;

@@ -32,6 +32,20 @@ impl Feature {
     ];
 }
 
+impl std::fmt::Display for Feature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Feature::Pclass => "pclass",
+            Feature::Sex => "sex",
+            Feature::Age => "age",
+            Feature::Sibsp => "sibsp",
+            Feature::Parch => "parch",
+            Feature::Fare => "fare",
+            Feature::Embarked => "embarked",
+        })
+    }
+}
+
 /// What is learnt from the training rows to fill unknown values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preprocessing {

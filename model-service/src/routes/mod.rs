@@ -2,6 +2,7 @@
 
 mod health;
 mod inference;
+mod models;
 
 use crate::state::AppState;
 use axum::Router;
@@ -11,5 +12,6 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(inference::router())
+        .merge(models::router())
         .with_state(state)
 }

@@ -1,0 +1,60 @@
+//! The extractors that enforce who may call what: [`AuthUser`] for any signed-in user,
+//! [`RequireAdmin`] for admins only. Handlers without either are open to anonymous callers.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use lifeboat_api_types::Role;
+use uuid::Uuid;
+
+/// A caller with a valid access token.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub role: Role,
+}
+
+/// A caller with a valid access token and the admin role.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RequireAdmin(pub AuthUser);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or(ApiError::Unauthenticated)?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then_some(token.trim())
+            })
+            .ok_or(ApiError::InvalidToken)?;
+        let claims = state.jwt.verify(token).ok_or(ApiError::InvalidToken)?;
+        Ok(Self {
+            id: claims.sub,
+            role: claims.role,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for RequireAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.role == Role::Admin {
+            Ok(Self(user))
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Accounts and access: e-mail and password rules, bcrypt hashing, JWTs, the extractors
+//! that enforce roles, login throttling, and the JWT secret.
+
+mod email;
+mod extractors;
+mod jwt;
+mod password;
+mod secret;
+mod throttle;
+
+pub use email::Email;
+pub use extractors::{AuthUser, RequireAdmin};
+pub use jwt::{Claims, JwtKeys, TOKEN_TTL};
+pub use password::{Password, hash_password, verify_password, warm_up as warm_up_password_checks};
+pub use secret::load_or_create_secret;
+pub use throttle::LoginThrottle;

@@ -1,0 +1,61 @@
+//! The JWT secret: from `JWT_SECRET`, or generated once into a file and kept there, so a
+//! fresh install needs no configuration and no secret ever lives in the repository.
+
+use anyhow::Context;
+use secrecy::SecretString;
+use std::io::Write;
+use std::path::Path;
+
+/// Reads the secret from `path`, or creates the file with 64 random bytes (hex) when it does
+/// not exist. The file is written atomically and readable by its owner only.
+pub fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => return Ok(SecretString::from(text.trim().to_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let secret = hex::encode(rand::random::<[u8; 32]>()) + &hex::encode(rand::random::<[u8; 32]>());
+    let mut file = tempfile::Builder::new()
+        .prefix(".jwt-secret-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    file.write_all(secret.as_bytes())?;
+    file.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o600))?;
+    }
+    // persist_noclobber: if two starts race, the first file wins and both read it back.
+    match file.persist_noclobber(path) {
+        Ok(_) => {
+            tracing::info!(path = %path.display(), "generated a new JWT secret");
+            Ok(SecretString::from(secret))
+        }
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            load_or_create_secret(path)
+        }
+        Err(e) => Err(e.error).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn the_secret_is_generated_once_and_then_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets/jwt_secret");
+        let first = load_or_create_secret(&path).unwrap();
+        assert_eq!(first.expose_secret().len(), 128);
+        let second = load_or_create_secret(&path).unwrap();
+        assert_eq!(first.expose_secret(), second.expose_secret());
+    }
+}

@@ -1,0 +1,129 @@
+//! Queries on `app_user`.
+
+use lifeboat_api_types::{Role, User};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Name of the unique constraint on the e-mail, to recognise a duplicate sign-up.
+pub const EMAIL_UNIQUE: &str = "app_user_email_key";
+
+/// The stored hash and role for a login.
+#[derive(Debug)]
+pub struct LoginRecord {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// Inserts a user; a duplicate e-mail fails with a unique violation on [`EMAIL_UNIQUE`].
+pub async fn insert(
+    conn: &mut PgConnection,
+    email: &str,
+    password_hash: &str,
+    role: Role,
+) -> sqlx::Result<User> {
+    sqlx::query_as!(
+        User,
+        r#"INSERT INTO app_user (app_user_id, email, password_hash, role)
+           VALUES ($1, $2, $3, $4)
+           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at"#,
+        Uuid::new_v4(),
+        email,
+        password_hash,
+        role as Role,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The login record for an e-mail (compared case-insensitively).
+pub async fn find_for_login(
+    conn: &mut PgConnection,
+    email: &str,
+) -> sqlx::Result<Option<LoginRecord>> {
+    sqlx::query_as!(
+        LoginRecord,
+        r#"SELECT app_user_id AS id, password_hash, role AS "role: Role"
+           FROM app_user WHERE email = $1::text::citext"#,
+        email,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// One user by id.
+pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<User>> {
+    sqlx::query_as!(
+        User,
+        r#"SELECT app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at
+           FROM app_user WHERE app_user_id = $1"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A page of users, newest first, and the total count.
+pub async fn list(
+    conn: &mut PgConnection,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<User>, i64)> {
+    let users = sqlx::query_as!(
+        User,
+        r#"SELECT app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at
+           FROM app_user ORDER BY created_at DESC, app_user_id LIMIT $1 OFFSET $2"#,
+        limit,
+        offset,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM app_user"#)
+        .fetch_one(conn)
+        .await?;
+    Ok((users, total))
+}
+
+/// Sets a user's role; `None` when there is no such user.
+pub async fn set_role(conn: &mut PgConnection, id: Uuid, role: Role) -> sqlx::Result<Option<User>> {
+    sqlx::query_as!(
+        User,
+        r#"UPDATE app_user SET role = $2 WHERE app_user_id = $1
+           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at"#,
+        id,
+        role as Role,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Makes the user with `email` an admin, creating it with `password_hash` when it does not
+/// exist. An existing user's password is left alone. Returns the user.
+pub async fn ensure_admin(
+    conn: &mut PgConnection,
+    email: &str,
+    password_hash: &str,
+) -> sqlx::Result<User> {
+    sqlx::query_as!(
+        User,
+        r#"INSERT INTO app_user (app_user_id, email, password_hash, role)
+           VALUES ($1, $2, $3, 'admin')
+           ON CONFLICT ON CONSTRAINT app_user_email_key DO UPDATE SET role = 'admin'
+           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at"#,
+        Uuid::new_v4(),
+        email,
+        password_hash,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Whether a user with `email` exists.
+pub async fn exists(conn: &mut PgConnection, email: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM app_user WHERE email = $1::text::citext) AS "exists!""#,
+        email
+    )
+    .fetch_one(conn)
+    .await
+}

@@ -1,0 +1,55 @@
+//! `?page=&per_page=` for list endpoints, with a 422 naming the bad parameter.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::Deserialize;
+
+/// Largest page a client may ask for.
+pub const MAX_PER_PAGE: u32 = 100;
+
+/// A validated page request: `page` from 1, `per_page` from 1 to 100 (default 10).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pagination {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct Raw {
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+impl Pagination {
+    pub fn limit(&self) -> i64 {
+        i64::from(self.per_page)
+    }
+
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Pagination {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Query(raw) = Query::<Raw>::try_from_uri(&parts.uri)
+            .map_err(|_| ApiError::field("page", "invalid query string"))?;
+        let number = |value: Option<String>, name: &str, default: u32, max: u32| match value {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::field(name, &format!("must be a whole number from 1 to {max}"))
+                }),
+        };
+        Ok(Self {
+            page: number(raw.page, "page", 1, 1_000_000)?,
+            per_page: number(raw.per_page, "per_page", 10, MAX_PER_PAGE)?,
+        })
+    }
+}
