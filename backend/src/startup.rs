@@ -8,10 +8,10 @@ use crate::model_client::ModelClient;
 use crate::routes;
 use crate::state::AppState;
 use anyhow::Context;
+use lifeboat_service_kit::server;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -49,9 +49,7 @@ impl Application {
             config.model_service_timeout(),
         )
         .context("cannot build the model service client")?;
-        let listener = TcpListener::bind((config.host, config.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        let listener = server::bind(config.host, config.port).await?;
         Ok(Self {
             listener,
             state: AppState {
@@ -70,18 +68,7 @@ impl Application {
 
     /// Serves until asked to stop, finishing in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let app = lifeboat_service_kit::telemetry::with_request_tracing(routes::router(self.state));
-        tracing::info!(
-            port = self.listener.local_addr()?.port(),
-            "backend listening"
-        );
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
-        .await
-        .context("server error")
+        server::serve("backend", self.listener, routes::router(self.state)).await
     }
 }
 

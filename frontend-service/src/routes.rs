@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
+use lifeboat_service_kit::server::{health, readiness};
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -44,44 +45,31 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn health() -> axum::Json<HealthStatus> {
-    axum::Json(HealthStatus::ok())
-}
-
 /// Ready when the web app is on disk and the backend says it is ready.
 async fn ready(State(state): State<AppState>) -> (StatusCode, axum::Json<HealthStatus>) {
-    let unavailable = |reason: String| {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(HealthStatus::unavailable(reason)),
-        )
-    };
-    if !tokio::fs::try_exists(state.static_dir.join("index.html"))
-        .await
-        .unwrap_or(false)
-    {
-        return unavailable(format!(
-            "web app: no index.html in {}",
-            state.static_dir.display()
-        ));
+    readiness(check_ready(&state).await)
+}
+
+async fn check_ready(state: &AppState) -> Result<(), String> {
+    let index = state.static_dir.join("index.html");
+    if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
+        return Err(format!("web app: no {}", index.display()));
     }
     let backend = &state.backend;
-    match backend
+    let answer = backend
         .client
         .get(format!("{}/ready", backend.base_url))
         .send()
         .await
-    {
-        Ok(r) if r.status().is_success() => (StatusCode::OK, axum::Json(HealthStatus::ok())),
-        Ok(r) => {
-            let reason = r
-                .json::<HealthStatus>()
-                .await
-                .ok()
-                .and_then(|h| h.reason)
-                .unwrap_or_else(|| "not ready".into());
-            unavailable(format!("backend: {reason}"))
-        }
-        Err(e) => unavailable(format!("backend: {e}")),
+        .map_err(|e| format!("backend: {e}"))?;
+    if answer.status().is_success() {
+        return Ok(());
     }
+    let reason = answer
+        .json::<HealthStatus>()
+        .await
+        .ok()
+        .and_then(|h| h.reason)
+        .unwrap_or_else(|| "not ready".into());
+    Err(format!("backend: {reason}"))
 }

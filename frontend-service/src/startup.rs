@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::proxy::Backend;
 use crate::routes::{self, AppState};
 use anyhow::Context;
-use std::net::SocketAddr;
+use lifeboat_service_kit::server;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -24,9 +24,7 @@ impl Application {
             .tcp_nodelay(true)
             .build()
             .context("cannot build the backend client")?;
-        let listener = TcpListener::bind((config.host, config.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        let listener = server::bind(config.host, config.port).await?;
         let state = AppState {
             backend: Backend {
                 client,
@@ -44,17 +42,11 @@ impl Application {
 
     /// Serves until asked to stop, finishing in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let app = lifeboat_service_kit::telemetry::with_request_tracing(routes::router(self.state));
-        tracing::info!(
-            port = self.listener.local_addr()?.port(),
-            "frontend service listening"
-        );
-        axum::serve(
+        server::serve(
+            "frontend-service",
             self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            routes::router(self.state),
         )
-        .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
         .await
-        .context("server error")
     }
 }

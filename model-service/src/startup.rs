@@ -8,6 +8,7 @@ use crate::ml::train::{TrainingSpec, train_forest};
 use crate::routes;
 use crate::state::{AppState, ModelStore};
 use anyhow::Context;
+use lifeboat_service_kit::server;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -21,9 +22,7 @@ pub struct Application {
 impl Application {
     /// Binds the listener (port 0 picks a free one, as tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind((config.host, config.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+        let listener = server::bind(config.host, config.port).await?;
         let state = AppState {
             config: Arc::new(config),
             models: Arc::new(ModelStore::default()),
@@ -44,14 +43,7 @@ impl Application {
     /// Loads or trains the models in the background and serves until asked to stop.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(prepare_models(self.state.clone()));
-        let app = lifeboat_service_kit::telemetry::with_request_tracing(routes::router(
-            self.state.clone(),
-        ));
-        tracing::info!(port = self.port(), "model service listening");
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(lifeboat_service_kit::shutdown_signal())
-            .await
-            .context("server error")
+        server::serve("model-service", self.listener, routes::router(self.state)).await
     }
 }
 

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::get};
 use lifeboat_api_types::HealthStatus;
+use lifeboat_service_kit::server::{health, readiness};
 use std::time::Duration;
 
 const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -15,21 +16,14 @@ pub fn router() -> Router<AppState> {
         .route("/ready", get(ready))
 }
 
-async fn health() -> Json<HealthStatus> {
-    Json(HealthStatus::ok())
-}
-
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthStatus>) {
     let (db, model) = tokio::join!(database_ready(&state), state.model.ready());
     let problems: Vec<String> = [db, model].into_iter().filter_map(Result::err).collect();
-    if problems.is_empty() {
-        (StatusCode::OK, Json(HealthStatus::ok()))
+    readiness(if problems.is_empty() {
+        Ok(())
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(HealthStatus::unavailable(problems.join("; "))),
-        )
-    }
+        Err(problems.join("; "))
+    })
 }
 
 async fn database_ready(state: &AppState) -> Result<(), String> {

@@ -3,6 +3,7 @@
 
 mod json;
 pub mod probe;
+pub mod server;
 mod shutdown;
 pub mod telemetry;
 

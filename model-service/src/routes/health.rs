@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::get};
 use lifeboat_api_types::HealthStatus;
+use lifeboat_service_kit::server::{health, readiness};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -12,16 +13,6 @@ pub fn router() -> Router<AppState> {
         .route("/ready", get(ready))
 }
 
-async fn health() -> Json<HealthStatus> {
-    Json(HealthStatus::ok())
-}
-
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthStatus>) {
-    match state.models.not_ready_reason() {
-        None => (StatusCode::OK, Json(HealthStatus::ok())),
-        Some(reason) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(HealthStatus::unavailable(reason)),
-        ),
-    }
+    readiness(state.models.not_ready_reason().map_or(Ok(()), Err))
 }

@@ -1,0 +1,50 @@
+//! Binding, serving and the health answers, the same for every service.
+
+use crate::telemetry::with_request_tracing;
+use anyhow::Context;
+use axum::http::StatusCode;
+use axum::{Json, Router};
+use lifeboat_api_types::HealthStatus;
+use std::net::{IpAddr, SocketAddr};
+use tokio::net::TcpListener;
+
+/// Binds `host:port` (port 0 picks a free one, as tests do).
+pub async fn bind(host: IpAddr, port: u16) -> anyhow::Result<TcpListener> {
+    TcpListener::bind((host, port))
+        .await
+        .with_context(|| format!("cannot listen on {host}:{port}"))
+}
+
+/// Serves `router` with request ids and tracing, the caller's address available to
+/// handlers, until SIGTERM or Ctrl-C; in-flight requests finish first.
+pub async fn serve(
+    service: &'static str,
+    listener: TcpListener,
+    router: Router,
+) -> anyhow::Result<()> {
+    let port = listener.local_addr()?.port();
+    tracing::info!(service, port, "listening");
+    axum::serve(
+        listener,
+        with_request_tracing(router).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(crate::shutdown_signal())
+    .await
+    .context("server error")
+}
+
+/// `GET /health`: the process answers. No dependency is checked.
+pub async fn health() -> Json<HealthStatus> {
+    Json(HealthStatus::ok())
+}
+
+/// The `/ready` answer: 200 when ready, 503 with the reason otherwise.
+pub fn readiness(result: Result<(), String>) -> (StatusCode, Json<HealthStatus>) {
+    match result {
+        Ok(()) => (StatusCode::OK, Json(HealthStatus::ok())),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(HealthStatus::unavailable(reason)),
+        ),
+    }
+}
