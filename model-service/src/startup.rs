@@ -10,6 +10,7 @@ use crate::state::{AppState, ModelStore};
 use anyhow::Context;
 use lifeboat_service_kit::server;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// A bound, not yet running, model service.
@@ -47,12 +48,28 @@ impl Application {
     }
 }
 
+/// First wait before trying again to prepare the models; it doubles up to [`MAX_RETRY_WAIT`].
+const FIRST_RETRY_WAIT: Duration = Duration::from_secs(2);
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
 /// Loads the artifacts in the model folder; with none, trains and saves the default forest.
-/// Problems are logged and shown by `/ready`; the service keeps running either way.
+/// Problems are logged and shown by `/ready`, and the work is tried again with a growing
+/// pause, so a data set that appears later (or a network that comes back) makes the service
+/// ready without a restart.
 pub async fn prepare_models(state: AppState) {
-    if let Err(error) = try_prepare_models(&state).await {
-        tracing::error!(error = format!("{error:#}"), "no model could be prepared");
-        state.models.set_problem(format!("{error:#}"));
+    let mut wait = FIRST_RETRY_WAIT;
+    while let Err(error) = try_prepare_models(&state).await {
+        let problem = format!("{error:#}");
+        tracing::error!(
+            error = problem,
+            retry_in_s = wait.as_secs(),
+            "no model could be prepared"
+        );
+        state
+            .models
+            .set_problem(format!("{problem} (retrying in {} s)", wait.as_secs()));
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(MAX_RETRY_WAIT);
     }
 }
 

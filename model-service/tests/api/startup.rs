@@ -1,6 +1,6 @@
 //! Start-up: train and save a default model, reuse saved ones, report an unusable data set.
 
-use crate::helpers::{config, spawn_app, spawn_with};
+use crate::helpers::{config, dataset_path, spawn_app, spawn_with};
 use serde_json::Value;
 
 #[tokio::test]
@@ -61,4 +61,16 @@ async fn a_wrong_data_set_keeps_the_service_up_and_unready_with_the_reason() {
     }
     assert!(reason.contains("sha256"), "reason: {reason}");
     assert_eq!(app.get("/health").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_data_set_that_appears_later_makes_the_service_ready_without_a_restart() {
+    let model_dir = tempfile::tempdir().unwrap();
+    let later = model_dir.path().join("data/titanic.csv");
+    let app = spawn_with(config(model_dir.path(), later.clone()), model_dir).await;
+    assert_eq!(app.get("/ready").await.status(), 503);
+
+    std::fs::create_dir_all(later.parent().unwrap()).unwrap();
+    std::fs::copy(dataset_path(), &later).unwrap();
+    app.wait_until_ready().await;
 }
