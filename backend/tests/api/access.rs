@@ -148,7 +148,13 @@ async fn malformed_authorization_headers_are_refused(db: PgPool) {
 async fn a_user_is_refused_admin_routes_with_403(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
     let token = app.user_token("ivy@example.com").await;
-    for path in ["/api/admin/users", "/api/models"] {
+    // `/api/training` has no route yet: the policy covers it by path all the same.
+    for path in [
+        "/api/admin/users",
+        "/api/models",
+        "/api/training",
+        "/api/models/x/activate",
+    ] {
         let response = app.get_with(path, &token).await;
         assert_eq!(response.status(), 403, "{path}");
         let body: Value = response.json().await.unwrap();
@@ -168,10 +174,18 @@ async fn a_user_is_refused_admin_routes_with_403(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn anonymous_callers_get_401_on_admin_routes(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
-    for path in ["/api/admin/users", "/api/models"] {
+    for path in ["/api/admin/users", "/api/models", "/api/training"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 401, "{path}");
     }
+    // A lookalike prefix is not guarded: it is simply not found.
+    let lookalike = app
+        .client
+        .get(app.url("/api/modelsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lookalike.status(), 404);
 }
 
 #[sqlx::test(migrations = "../migrations")]
