@@ -43,7 +43,8 @@ stage "cargo test" cargo test --workspace --locked
 stage "wasm build" frontend/build.sh
 
 against_local_stack() {
-  cargo build --locked --bins
+  # The same feature set as `cargo test`, so nothing is compiled again.
+  cargo build --locked --workspace --bins --tests
   scripts/local-stack.sh start
   local status=0 base=http://127.0.0.1:${FRONTEND_PORT:-18080}
   echo "--- JWT interoperability (PyJWT)"
