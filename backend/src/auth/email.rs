@@ -1,7 +1,5 @@
 //! `Email`: an address that has passed our (deliberately simple) shape check.
 
-use std::fmt;
-
 /// An e-mail address: trimmed, at most 254 characters, one `@` with a non-empty local part
 /// and a dotted domain, no spaces or control characters. Case is kept; the database compares
 /// addresses case-insensitively (citext).
@@ -37,12 +35,6 @@ impl Email {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

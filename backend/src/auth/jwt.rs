@@ -78,11 +78,8 @@ impl JwtKeys {
 
     /// Signs arbitrary claims (tests use it to make expired or foreign tokens).
     pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
-        Ok(encode(
-            &Header::new(Algorithm::HS256),
-            claims,
-            &self.encoding,
-        )?)
+        let header = Header::new(Algorithm::HS256);
+        Ok(encode(&header, claims, &self.encoding)?)
     }
 
     /// The claims of a valid token; `None` for anything else (bad signature, other
@@ -100,6 +97,12 @@ mod tests {
 
     fn keys() -> JwtKeys {
         JwtKeys::new(&SecretString::from("0123456789abcdef0123456789abcdef")).unwrap()
+    }
+
+    #[test]
+    fn the_keys_never_print_the_secret() {
+        let printed = format!("{:?}", keys());
+        assert_eq!(printed, "JwtKeys { .. }");
     }
 
     #[test]

@@ -31,7 +31,16 @@ pub fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o600))?;
     }
-    // persist_noclobber: if two starts race, the first file wins and both read it back.
+    persist_or_adopt(file, path, secret)
+}
+
+/// Moves the new secret into place unless a file is already there, in which case that one
+/// wins (two starts racing both end up with the first secret).
+fn persist_or_adopt(
+    file: tempfile::NamedTempFile,
+    path: &Path,
+    secret: String,
+) -> anyhow::Result<SecretString> {
     match file.persist_noclobber(path) {
         Ok(_) => {
             tracing::info!(path = %path.display(), "generated a new JWT secret");
@@ -48,6 +57,34 @@ pub fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
+
+    #[test]
+    fn a_secret_path_that_cannot_be_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should be.
+        assert!(load_or_create_secret(dir.path()).is_err());
+    }
+
+    #[test]
+    fn a_secret_written_meanwhile_by_another_start_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jwt_secret");
+        let ours = tempfile::NamedTempFile::new_in(dir.path()).unwrap();
+        std::fs::write(&path, "the-other-start-was-first-with-this-secret").unwrap();
+        let adopted = persist_or_adopt(ours, &path, "ours".into()).unwrap();
+        assert_eq!(
+            adopted.expose_secret(),
+            "the-other-start-was-first-with-this-secret"
+        );
+    }
+
+    #[test]
+    fn a_secret_that_cannot_be_moved_into_place_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = tempfile::NamedTempFile::new_in(dir.path()).unwrap();
+        let nowhere = dir.path().join("missing-folder/jwt_secret");
+        assert!(persist_or_adopt(ours, &nowhere, "ours".into()).is_err());
+    }
 
     #[test]
     fn the_secret_is_generated_once_and_then_reused() {

@@ -22,12 +22,34 @@ struct Failures {
 }
 
 /// Failure counts by account and by client.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, Failures>>,
+    window: Duration,
+    max_keys: usize,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self::with_limits(WINDOW, MAX_KEYS)
+    }
 }
 
 impl LoginThrottle {
+    /// A throttle that remembers failures for `window` and at most `max_keys` keys.
+    pub fn with_limits(window: Duration, max_keys: usize) -> Self {
+        Self {
+            failures: Mutex::new(HashMap::new()),
+            window,
+            max_keys,
+        }
+    }
+
+    /// How many accounts and clients are being tracked.
+    pub fn tracked(&self) -> usize {
+        self.lock().len()
+    }
+
     /// `Err(seconds)` when the account or the client is locked out, with how long to wait.
     pub fn check(&self, account: &str, client: &str) -> Result<(), u64> {
         let now = Instant::now();
@@ -40,7 +62,7 @@ impl LoginThrottle {
         .filter_map(|(key, limit)| {
             let f = map.get(&key)?;
             let age = now.duration_since(f.first);
-            (f.count >= limit && age < WINDOW).then(|| (WINDOW - age).as_secs().max(1))
+            (f.count >= limit && age < self.window).then(|| (self.window - age).as_secs().max(1))
         })
         .max();
         match wait {
@@ -53,14 +75,17 @@ impl LoginThrottle {
     pub fn record_failure(&self, account: &str, client: &str) {
         let now = Instant::now();
         let mut map = self.lock();
-        if map.len() >= MAX_KEYS {
-            map.retain(|_, f| now.duration_since(f.first) < WINDOW);
-            if map.len() >= MAX_KEYS
-                && let Some(oldest) = map
-                    .iter()
-                    .min_by_key(|(_, f)| f.first)
-                    .map(|(k, _)| k.clone())
-            {
+        // Each failure may add two keys; make room for both, dropping expired entries
+        // first and then the oldest ones.
+        if map.len() + 2 > self.max_keys {
+            map.retain(|_, f| now.duration_since(f.first) < self.window);
+        }
+        while map.len() + 2 > self.max_keys && !map.is_empty() {
+            let oldest = map
+                .iter()
+                .min_by_key(|(_, f)| f.first)
+                .map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest {
                 map.remove(&oldest);
             }
         }
@@ -69,7 +94,7 @@ impl LoginThrottle {
                 count: 0,
                 first: now,
             });
-            if now.duration_since(entry.first) >= WINDOW {
+            if now.duration_since(entry.first) >= self.window {
                 *entry = Failures {
                     count: 0,
                     first: now,
@@ -122,6 +147,29 @@ mod tests {
         }
         assert!(t.check("someone@example.com", "192.0.2.1").is_err());
         assert!(t.check("someone@example.com", "192.0.2.2").is_ok());
+    }
+
+    #[test]
+    fn failures_older_than_the_window_are_forgotten() {
+        let t = LoginThrottle::with_limits(Duration::from_millis(30), MAX_KEYS);
+        for _ in 0..ACCOUNT_LIMIT {
+            t.record_failure("b@example.com", "192.0.2.1");
+        }
+        assert!(t.check("b@example.com", "192.0.2.9").is_err());
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(t.check("b@example.com", "192.0.2.9").is_ok());
+        // A new failure starts a new count rather than adding to the old one.
+        t.record_failure("b@example.com", "192.0.2.1");
+        assert!(t.check("b@example.com", "192.0.2.9").is_ok());
+    }
+
+    #[test]
+    fn memory_stays_bounded_under_a_flood_of_new_keys() {
+        let t = LoginThrottle::with_limits(WINDOW, 10);
+        for i in 0..100 {
+            t.record_failure(&format!("user{i}@example.com"), &format!("198.51.100.{i}"));
+        }
+        assert!(t.tracked() <= 10, "{} keys tracked", t.tracked());
     }
 
     #[test]
