@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, idempotently:
 # PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target,
-# wasm-bindgen-cli at the version in Cargo.lock, PyJWT, and the e2e suite's npm packages.
+# wasm-bindgen-cli at the version in Cargo.lock, PyJWT, promtool, and the e2e suite's npm
+# packages.
 # Needs root for apt-get and for starting PostgreSQL; skips whatever is already there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +22,7 @@ need_apt chromium chromium
 need_apt wasm-opt binaryen
 need_apt pg_ctlcluster postgresql
 need_apt npm npm
+need_apt promtool prometheus
 
 # PostgreSQL: the Debian cluster, running, with a role that may create test databases.
 if ! pg_lsclusters -h | awk '$4 == "online" {found=1} END {exit !found}'; then

@@ -40,6 +40,7 @@ impl Application {
 
     /// Like [`Application::build`] with a pool that is already migrated (tests).
     pub async fn build_with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        describe_metrics();
         let jwt = JwtKeys::new(&jwt_secret(&config)?)?;
         seed_admin(&config, &db).await?;
         tokio::task::spawn_blocking(crate::auth::warm_up_password_checks);
@@ -70,6 +71,22 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         server::serve("backend", self.listener, routes::router(self.state)).await
     }
+}
+
+/// Help texts of the backend's own metrics (the HTTP ones come from the service kit).
+fn describe_metrics() {
+    lifeboat_service_kit::metrics::handle();
+    metrics::describe_counter!("logins_total", "Login attempts by outcome");
+    metrics::describe_counter!("signups_total", "Accounts created");
+    metrics::describe_counter!(
+        "inference_requests_total",
+        "Predictions asked of the model service, by algorithm and outcome"
+    );
+    metrics::describe_histogram!(
+        "inference_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time for the model service to answer a prediction, by algorithm"
+    );
 }
 
 /// The JWT secret: `JWT_SECRET` when set, else the generated file; refuses to start without.

@@ -23,6 +23,7 @@ pub struct Application {
 impl Application {
     /// Binds the listener (port 0 picks a free one, as tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
         let state = AppState {
             config: Arc::new(config),
@@ -46,6 +47,17 @@ impl Application {
         tokio::spawn(prepare_models(self.state.clone()));
         server::serve("model-service", self.listener, routes::router(self.state)).await
     }
+}
+
+/// Help texts of the model service's own metrics (the HTTP ones come from the service kit).
+fn describe_metrics() {
+    lifeboat_service_kit::metrics::handle();
+    metrics::describe_histogram!(
+        "model_predict_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time to compute one prediction in the model, by algorithm"
+    );
+    metrics::describe_gauge!("models_loaded", "Models loaded in memory");
 }
 
 /// First wait before trying again to prepare the models; it doubles up to [`MAX_RETRY_WAIT`].

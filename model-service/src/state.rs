@@ -38,6 +38,7 @@ impl ModelStore {
             inner.default = Some(model.id);
         }
         inner.by_id.insert(model.id, Arc::new(model));
+        metrics::gauge!("models_loaded").set(inner.by_id.len() as f64);
     }
 
     /// The model with `id`, or the default one.

@@ -40,6 +40,7 @@ async fn signup(
     match users::insert(&mut conn, email.as_str(), &hash, Role::User).await {
         Ok(user) => {
             tracing::info!(event = "signup", user_id = %user.id, "account created");
+            metrics::counter!("signups_total").increment(1);
             Ok((StatusCode::CREATED, Json(user)))
         }
         Err(sqlx::Error::Database(e)) if e.constraint() == Some(users::EMAIL_UNIQUE) => {
@@ -60,6 +61,7 @@ async fn login(
         .login_throttle
         .check(&account, &client)
         .map_err(|seconds| {
+            metrics::counter!("logins_total", "outcome" => "throttled").increment(1);
             tracing::warn!(
                 event = "login",
                 outcome = "throttled",
@@ -79,6 +81,7 @@ async fn login(
         Some(user) if valid => {
             state.login_throttle.record_success(&account);
             tracing::info!(event = "login", outcome = "success", user_id = %user.id, "logged in");
+            metrics::counter!("logins_total", "outcome" => "success").increment(1);
             Ok(Json(TokenResponse {
                 access_token: state.jwt.issue(user.id, user.role)?,
                 token_type: "Bearer".into(),
@@ -88,6 +91,7 @@ async fn login(
         record => {
             state.login_throttle.record_failure(&account, &client);
             let user_id = record.map(|r| r.id.to_string());
+            metrics::counter!("logins_total", "outcome" => "failure").increment(1);
             tracing::info!(
                 event = "login",
                 outcome = "failure",

@@ -8,6 +8,7 @@ use axum::{Router, routing::post};
 use lifeboat_api_types::{InferenceRequest, InferenceResponse};
 use lifeboat_service_kit::Json;
 use lifeboat_service_kit::telemetry::REQUEST_ID;
+use std::time::Instant;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/inference", post(infer))
@@ -20,6 +21,15 @@ async fn infer(
 ) -> Result<Json<InferenceResponse>, ApiError> {
     request.passenger().map_err(ApiError::Validation)?;
     let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok());
-    let prediction = state.model.infer(&request, request_id).await?;
-    Ok(Json(prediction))
+    let started = Instant::now();
+    let outcome = state.model.infer(&request, request_id).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let (algorithm, label) = match &outcome {
+        Ok(p) => (p.algorithm.clone(), "ok"),
+        Err(_) => ("none".to_owned(), "error"),
+    };
+    metrics::counter!("inference_requests_total", "algorithm" => algorithm.clone(), "outcome" => label)
+        .increment(1);
+    metrics::histogram!("inference_duration_seconds", "algorithm" => algorithm).record(seconds);
+    Ok(Json(outcome?))
 }

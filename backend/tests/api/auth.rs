@@ -196,3 +196,38 @@ async fn the_seeded_admin_logs_in_with_the_admin_role(db: PgPool) {
     assert_eq!(me["role"], "admin");
     assert_eq!(me["email"], ADMIN_EMAIL);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logins_and_signups_are_counted_in_the_metrics(db: PgPool) {
+    let app = spawn_app_with_admin(db).await;
+    app.signup("metrics@example.com", "metrics-password").await;
+    app.login("metrics@example.com", "wrong-password").await;
+    app.login("metrics@example.com", "metrics-password").await;
+
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"logins_total{outcome="failure"}"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"logins_total{outcome="success"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("signups_total"), "{metrics}");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("http_requests_total{")
+                && l.contains(r#"path="/api/auth/login""#)
+                && l.contains(r#"status="401""#)),
+        "{metrics}"
+    );
+}

@@ -2,6 +2,7 @@
 //! the container health probe, and the JSON body extractor that answers in our error format.
 
 mod json;
+pub mod metrics;
 pub mod probe;
 pub mod server;
 mod shutdown;

@@ -3,7 +3,8 @@
 use crate::telemetry::with_request_tracing;
 use anyhow::Context;
 use axum::http::StatusCode;
-use axum::{Json, Router};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
 use lifeboat_api_types::HealthStatus;
 use std::net::{IpAddr, SocketAddr};
 use tokio::net::TcpListener;
@@ -15,8 +16,9 @@ pub async fn bind(host: IpAddr, port: u16) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {host}:{port}"))
 }
 
-/// Serves `router` with request ids and tracing, the caller's address available to
-/// handlers, until SIGTERM or Ctrl-C; in-flight requests finish first.
+/// Serves `router` plus `GET /metrics`, with request ids, tracing and the HTTP metrics, the
+/// caller's address available to handlers, until SIGTERM or Ctrl-C; in-flight requests
+/// finish first.
 pub async fn serve(
     service: &'static str,
     listener: TcpListener,
@@ -24,6 +26,9 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let port = listener.local_addr()?.port();
     tracing::info!(service, port, "listening");
+    let router = router
+        .route("/metrics", get(crate::metrics::render))
+        .layer(middleware::from_fn(crate::metrics::track_http));
     axum::serve(
         listener,
         with_request_tracing(router).into_make_service_with_connect_info::<SocketAddr>(),

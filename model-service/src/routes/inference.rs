@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::{Router, routing::post};
 use lifeboat_api_types::{InferenceRequest, InferenceResponse};
 use lifeboat_service_kit::Json;
+use std::time::Instant;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inference", post(infer))
@@ -24,7 +25,10 @@ async fn infer(
     })?;
     // A forest of 100 shallow trees answers in microseconds: cheaper inline than a hop
     // to the blocking pool.
+    let started = Instant::now();
     let prob = model.predict(&passenger);
+    metrics::histogram!("model_predict_duration_seconds", "algorithm" => model.algorithm().to_string())
+        .record(started.elapsed().as_secs_f64());
     Ok(Json(InferenceResponse {
         prob,
         survived: prob >= 0.5,

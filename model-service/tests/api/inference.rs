@@ -77,3 +77,32 @@ async fn an_unknown_model_id_gets_404() {
         .await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn metrics_count_the_request_by_route_and_time_the_prediction() {
+    let app = spawn_app().await;
+    app.wait_until_ready().await;
+    let response = app
+        .infer(json!({"pclass":2,"sex":"male","age":40,"sibsp":0,"parch":0}))
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("http_requests_total{")
+                && l.contains(r#"path="/inference""#)
+                && l.contains(r#"status="200""#)),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("http_request_duration_seconds_bucket{"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"model_predict_duration_seconds_count{algorithm="random_forest"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("models_loaded"), "{metrics}");
+}

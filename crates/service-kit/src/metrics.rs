@@ -1,0 +1,77 @@
+//! Prometheus metrics: one recorder per process, the same HTTP series in every service
+//! (`http_requests_total` and `http_request_duration_seconds` by method, matched route and
+//! status), and the `GET /metrics` handler.
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// Latency buckets in seconds: sub-millisecond predictions up to multi-second training calls.
+const LATENCY_BUCKETS: [f64; 16] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    30.0,
+];
+
+/// The process's metrics registry, installed as the global recorder on first use (several
+/// services in one test process share it).
+pub fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &LATENCY_BUCKETS)
+            .expect("the bucket list is not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        // Fails only if another recorder was installed first, in which case ours stays unused
+        // and /metrics shows nothing: make that loud in the log.
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::error!("another metrics recorder is installed; /metrics will be empty");
+        }
+        metrics::describe_counter!(
+            "http_requests_total",
+            "HTTP requests answered, by method, matched route and status"
+        );
+        metrics::describe_histogram!(
+            "http_request_duration_seconds",
+            metrics::Unit::Seconds,
+            "Time to answer an HTTP request, by method, matched route and status"
+        );
+        handle
+    })
+}
+
+/// `GET /metrics`: everything recorded so far, in the Prometheus text format.
+pub async fn render() -> Response {
+    let mut response = handle().render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}
+
+/// Middleware: counts and times every request by method, matched route (never the raw
+/// path, so ids in URLs make no new series) and status.
+pub async fn track_http(request: Request, next: Next) -> Response {
+    handle();
+    let method = request.method().to_string();
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let labels = [
+        ("method", method),
+        ("path", path),
+        ("status", response.status().as_u16().to_string()),
+    ];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
