@@ -23,6 +23,33 @@ pub fn Field(
     }
 }
 
+/// A labelled numeric input from 0 to `max`, bound to `value`, marked invalid while `error`
+/// has a message.
+#[component]
+pub fn NumberField(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    max: f64,
+    step: &'static str,
+    /// Decimal keypad on phones instead of the whole-number one.
+    #[prop(optional)]
+    decimal: bool,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Field id=id label=label hint=hint error=error>
+            <input id=id name=id type="number"
+                inputmode=if decimal { "decimal" } else { "numeric" }
+                min="0" max=max step=step
+                aria-describedby=format!("{id}-hint {id}-error")
+                aria-invalid=move || error.get().is_some().to_string()
+                bind:value=value />
+        </Field>
+    }
+}
+
 /// The error line under a field; announced politely when it appears.
 #[component]
 pub fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {

@@ -3,5 +3,5 @@
 mod field;
 mod gauge;
 
-pub use field::{Field, FieldError};
+pub use field::{Field, FieldError, NumberField};
 pub use gauge::Gauge;

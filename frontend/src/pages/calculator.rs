@@ -1,7 +1,7 @@
 //! The home page: describe a passenger, get the probability that they survive.
 
 use crate::api::{self, ApiError};
-use crate::components::{Field, Gauge};
+use crate::components::{Field, Gauge, NumberField};
 use crate::form::CalculatorForm;
 use leptos::prelude::*;
 use lifeboat_api_types::{FieldErrors, InferenceRequest, InferenceResponse, limits};
@@ -78,34 +78,14 @@ pub fn Calculator() -> impl IntoView {
                             <option value="female">"Female"</option>
                         </select>
                     </Field>
-                    <Field id="age" label="Age (years)" hint="0–120; leave empty if unknown" error=error_for("age")>
-                        <input id="age" name="age" type="number" inputmode="decimal"
-                            min="0" max=limits::AGE_MAX step="1"
-                            aria-describedby="age-hint age-error"
-                            aria-invalid=move || error_for("age").get().is_some().to_string()
-                            bind:value=age />
-                    </Field>
-                    <Field id="fare" label="Fare (£)" hint="0–1000; leave empty if unknown" error=error_for("fare")>
-                        <input id="fare" name="fare" type="number" inputmode="decimal"
-                            min="0" max=limits::FARE_MAX step="0.01"
-                            aria-describedby="fare-hint fare-error"
-                            aria-invalid=move || error_for("fare").get().is_some().to_string()
-                            bind:value=fare />
-                    </Field>
-                    <Field id="sibsp" label="Siblings or spouses aboard" hint="0–20" error=error_for("sibsp")>
-                        <input id="sibsp" name="sibsp" type="number" inputmode="numeric"
-                            min="0" max=limits::RELATIVES_MAX step="1"
-                            aria-describedby="sibsp-hint sibsp-error"
-                            aria-invalid=move || error_for("sibsp").get().is_some().to_string()
-                            bind:value=sibsp />
-                    </Field>
-                    <Field id="parch" label="Parents or children aboard" hint="0–20" error=error_for("parch")>
-                        <input id="parch" name="parch" type="number" inputmode="numeric"
-                            min="0" max=limits::RELATIVES_MAX step="1"
-                            aria-describedby="parch-hint parch-error"
-                            aria-invalid=move || error_for("parch").get().is_some().to_string()
-                            bind:value=parch />
-                    </Field>
+                    <NumberField id="age" label="Age (years)" hint="0–120; leave empty if unknown"
+                        max=limits::AGE_MAX step="1" decimal=true value=age error=error_for("age") />
+                    <NumberField id="fare" label="Fare (£)" hint="0–1000; leave empty if unknown"
+                        max=limits::FARE_MAX step="0.01" decimal=true value=fare error=error_for("fare") />
+                    <NumberField id="sibsp" label="Siblings or spouses aboard" hint="0–20"
+                        max=limits::RELATIVES_MAX as f64 step="1" value=sibsp error=error_for("sibsp") />
+                    <NumberField id="parch" label="Parents or children aboard" hint="0–20"
+                        max=limits::RELATIVES_MAX as f64 step="1" value=parch error=error_for("parch") />
                     <Field id="embarked" label="Port of embarkation" error=error_for("embarked")>
                         <select id="embarked" name="embarked" aria-describedby="embarked-hint embarked-error"
                             prop:value=embarked on:change=move |ev| embarked.set(event_target_value(&ev))>
