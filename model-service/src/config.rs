@@ -31,4 +31,7 @@ pub struct Config {
     /// Folder holding the model artifacts.
     #[arg(long, env = "MODEL_DIR", default_value = "/models")]
     pub model_dir: PathBuf,
+    /// How many models may train at once; more training requests get 429.
+    #[arg(long, env = "TRAINING_SLOTS", default_value_t = 1)]
+    pub training_slots: usize,
 }

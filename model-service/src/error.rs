@@ -1,5 +1,6 @@
 //! The model service's one error type and its mapping to HTTP answers.
 
+use crate::ml::train::TrainingError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::{ErrorBody, FieldErrors};
@@ -18,7 +19,16 @@ pub enum ApiError {
     /// 404: no model with that id is loaded.
     #[error("model {0} is not loaded")]
     ModelNotFound(Uuid),
-    /// 503: no model is loaded yet (start-up still training, or the data set is unusable).
+    /// 409: a model with that id exists already.
+    #[error("model {0} exists already")]
+    ModelExists(Uuid),
+    /// 422: the algorithm could not fit the data (the cause is logged).
+    #[error(transparent)]
+    Training(TrainingError),
+    /// 429: every training slot is taken.
+    #[error("the model service is busy training; try again later")]
+    Busy,
+    /// 503: not ready: no model to answer, or no data set to train on.
     #[error("no model is ready: {0}")]
     NotReady(String),
     /// 500: anything else; the cause is logged, never sent.
@@ -37,6 +47,21 @@ impl IntoResponse for ApiError {
             Self::ModelNotFound(_) => (
                 StatusCode::NOT_FOUND,
                 ErrorBody::new("model_not_found", self.to_string()),
+            ),
+            Self::ModelExists(_) => (
+                StatusCode::CONFLICT,
+                ErrorBody::new("model_exists", self.to_string()),
+            ),
+            Self::Training(ref cause) => {
+                tracing::warn!(error = ?cause, "training failed");
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorBody::new("training_failed", cause.to_string()),
+                )
+            }
+            Self::Busy => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorBody::new("busy", self.to_string()),
             ),
             Self::NotReady(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,10 +1,9 @@
-//! Building and running the service: bind the listener, load or train the models in the
-//! background, serve until SIGTERM.
+//! Building and running the service: bind the listener, load the saved models and the data
+//! set in the background, serve until SIGTERM.
 
 use crate::config::Config;
 use crate::ml::artifact;
 use crate::ml::dataset;
-use crate::ml::train::{TrainingSpec, train_forest};
 use crate::routes;
 use crate::state::{AppState, ModelStore};
 use anyhow::Context;
@@ -12,6 +11,7 @@ use lifeboat_service_kit::server;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 /// A bound, not yet running, model service.
 #[derive(Debug)]
@@ -26,6 +26,7 @@ impl Application {
         describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
         let state = AppState {
+            training_slots: Arc::new(Semaphore::new(config.training_slots.max(1))),
             config: Arc::new(config),
             models: Arc::new(ModelStore::default()),
         };
@@ -42,7 +43,7 @@ impl Application {
         &self.state
     }
 
-    /// Loads or trains the models in the background and serves until asked to stop.
+    /// Loads the saved models and the data set in the background and serves until asked to stop.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(prepare_models(self.state.clone()));
         server::serve("model-service", self.listener, routes::router(self.state)).await
@@ -58,83 +59,92 @@ fn describe_metrics() {
         "Time to compute one prediction in the model, by algorithm"
     );
     metrics::describe_gauge!("models_loaded", "Models loaded in memory");
+    metrics::describe_counter!(
+        "model_trainings_total",
+        "Trainings run by the model service, by algorithm and status"
+    );
+    metrics::describe_histogram!(
+        "model_training_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time to train and evaluate one model, by algorithm"
+    );
 }
 
-/// First wait before trying again to prepare the models; it doubles up to [`MAX_RETRY_WAIT`].
+/// First wait before trying again to load the data set; it doubles up to [`MAX_RETRY_WAIT`].
 const FIRST_RETRY_WAIT: Duration = Duration::from_secs(2);
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
-/// Loads the artifacts in the model folder; with none, trains and saves the default forest.
+/// Loads the saved models (after removing what an interrupted write left), then the data set.
 /// Problems are logged and shown by `/ready`, and the work is tried again with a growing
 /// pause, so a data set that appears later (or a network that comes back) makes the service
-/// ready without a restart.
+/// ready without a restart. The saved models answer predictions meanwhile.
 pub async fn prepare_models(state: AppState) {
     let mut wait = FIRST_RETRY_WAIT;
-    while let Err(error) = try_prepare_models(&state).await {
-        let problem = format!("{error:#}");
-        tracing::error!(
-            error = problem,
-            retry_in_s = wait.as_secs(),
-            "no model could be prepared"
-        );
-        state
-            .models
-            .set_problem(format!("{problem} (retrying in {} s)", wait.as_secs()));
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(MAX_RETRY_WAIT);
+    let mut models_loaded = false;
+    loop {
+        let result = if models_loaded {
+            load_dataset(&state).await
+        } else {
+            load_saved_models(&state).await
+        };
+        match result {
+            Ok(()) if models_loaded => return,
+            Ok(()) => {
+                models_loaded = true;
+                continue;
+            }
+            Err(error) => {
+                let problem = format!("{error:#}");
+                tracing::error!(
+                    error = problem,
+                    retry_in_s = wait.as_secs(),
+                    "the model service cannot get ready"
+                );
+                state
+                    .models
+                    .set_problem(format!("{problem} (retrying in {} s)", wait.as_secs()));
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(MAX_RETRY_WAIT);
+            }
+        }
     }
 }
 
-async fn try_prepare_models(state: &AppState) -> anyhow::Result<()> {
-    let config = Arc::clone(&state.config);
-    let dir = config.model_dir.clone();
-    let loaded = tokio::task::spawn_blocking(move || artifact::load_all(&dir))
-        .await?
-        .with_context(|| {
-            format!(
-                "cannot read the model folder {}",
-                config.model_dir.display()
-            )
-        })?;
-    let count = loaded.len();
-    for model in loaded {
-        tracing::info!(model_id = %model.id, algorithm = %model.algorithm(), "model loaded");
-        state.models.insert(model);
+async fn load_saved_models(state: &AppState) -> anyhow::Result<()> {
+    let dir = state.config.model_dir.clone();
+    let (leftovers, loaded) = tokio::task::spawn_blocking(move || {
+        anyhow::Ok((artifact::remove_leftovers(&dir)?, artifact::load_all(&dir)?))
+    })
+    .await?
+    .with_context(|| {
+        format!(
+            "cannot read the model folder {}",
+            state.config.model_dir.display()
+        )
+    })?;
+    if leftovers > 0 {
+        tracing::warn!(
+            files = leftovers,
+            "removed temporary files left by an interrupted save"
+        );
     }
+    for (model, sha256) in loaded {
+        tracing::info!(model_id = %model.id, algorithm = %model.algorithm(), "model loaded");
+        state.models.insert(model, sha256);
+    }
+    Ok(())
+}
 
+async fn load_dataset(state: &AppState) -> anyhow::Result<()> {
+    let config = &state.config;
     let dataset = dataset::fetch(
         &config.dataset_path,
         &config.dataset_url,
         &config.dataset_sha256,
     )
-    .await;
-    let dataset = match dataset {
-        Ok(dataset) => dataset,
-        Err(error) if count > 0 => {
-            tracing::error!(%error, "data set unusable; serving the saved models, training is off");
-            return Ok(());
-        }
-        Err(error) => return Err(anyhow::Error::new(error).context("data set")),
-    };
+    .await
+    .context("data set")?;
     tracing::info!(rows = dataset.records.len(), "data set ready");
-    if count > 0 {
-        return Ok(());
-    }
-
-    tracing::info!("no saved model: training the default random forest");
-    let dir = config.model_dir.clone();
-    let model = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let model = train_forest(&dataset, &TrainingSpec::default_forest())?;
-        model.save(&dir)?;
-        Ok(model)
-    })
-    .await??;
-    tracing::info!(
-        model_id = %model.id,
-        accuracy = model.metrics.accuracy,
-        seconds = model.training_seconds,
-        "default random forest trained and saved"
-    );
-    state.models.insert(model);
+    state.models.set_dataset(dataset);
     Ok(())
 }

@@ -1,9 +1,12 @@
-//! What the handlers share: the configuration, the loaded models and the start-up status.
+//! What the handlers share: the configuration, the loaded models, the data set, and the
+//! bound on concurrent trainings.
 
 use crate::config::Config;
-use crate::ml::ModelArtifact;
+use crate::ml::{Dataset, ModelArtifact};
+use lifeboat_api_types::Algorithm;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// Cheap to clone; every handler gets one.
@@ -11,9 +14,18 @@ use uuid::Uuid;
 pub struct AppState {
     pub config: Arc<Config>,
     pub models: Arc<ModelStore>,
+    /// One permit per training allowed to run at once; none left means 429.
+    pub training_slots: Arc<Semaphore>,
 }
 
-/// The models in memory, and why there are none when there are none.
+/// A model in memory with the sha256 of its file.
+#[derive(Debug)]
+pub struct LoadedModel {
+    pub artifact: ModelArtifact,
+    pub sha256: String,
+}
+
+/// The models in memory, the data set, and why the service is not ready when it is not.
 #[derive(Debug, Default)]
 pub struct ModelStore {
     inner: RwLock<Inner>,
@@ -21,36 +33,43 @@ pub struct ModelStore {
 
 #[derive(Debug, Default)]
 struct Inner {
-    by_id: HashMap<Uuid, Arc<ModelArtifact>>,
-    default: Option<Uuid>,
+    by_id: HashMap<Uuid, Arc<LoadedModel>>,
+    /// Answers requests that name no model: the newest forest, else the newest model.
+    default: Option<Arc<LoadedModel>>,
+    dataset: Option<Arc<Dataset>>,
     problem: Option<String>,
 }
 
 impl ModelStore {
-    /// Adds a model; the newest one becomes the default.
-    pub fn insert(&self, model: ModelArtifact) {
+    /// Adds (or replaces) a model.
+    pub fn insert(&self, artifact: ModelArtifact, sha256: String) {
         let mut inner = self.write();
-        let newer = inner
-            .default
-            .and_then(|id| inner.by_id.get(&id))
-            .is_none_or(|current| current.created_at <= model.created_at);
-        if newer {
-            inner.default = Some(model.id);
-        }
-        inner.by_id.insert(model.id, Arc::new(model));
-        metrics::gauge!("models_loaded").set(inner.by_id.len() as f64);
+        let model = Arc::new(LoadedModel { artifact, sha256 });
+        inner.by_id.insert(model.artifact.id, model);
+        inner.refresh();
+    }
+
+    /// Forgets model `id`; returns whether it was loaded.
+    pub fn remove(&self, id: Uuid) -> bool {
+        let mut inner = self.write();
+        let removed = inner.by_id.remove(&id).is_some();
+        inner.refresh();
+        removed
     }
 
     /// The model with `id`, or the default one.
-    pub fn get(&self, id: Option<Uuid>) -> Option<Arc<ModelArtifact>> {
+    pub fn get(&self, id: Option<Uuid>) -> Option<Arc<LoadedModel>> {
         let inner = self.read();
-        inner.by_id.get(&id.or(inner.default)?).cloned()
+        match id {
+            Some(id) => inner.by_id.get(&id).cloned(),
+            None => inner.default.clone(),
+        }
     }
 
     /// Every loaded model, newest first.
-    pub fn all(&self) -> Vec<Arc<ModelArtifact>> {
+    pub fn all(&self) -> Vec<Arc<LoadedModel>> {
         let mut models: Vec<_> = self.read().by_id.values().cloned().collect();
-        models.sort_by_key(|m| std::cmp::Reverse(m.created_at));
+        models.sort_by_key(|m| std::cmp::Reverse(m.artifact.created_at));
         models
     }
 
@@ -64,22 +83,34 @@ impl ModelStore {
         self.len() == 0
     }
 
-    /// Records why models may be missing (shown by `/ready`).
+    /// Keeps the data set new models are trained on; the service is ready from then on.
+    pub fn set_dataset(&self, dataset: Dataset) {
+        let mut inner = self.write();
+        inner.dataset = Some(Arc::new(dataset));
+        inner.problem = None;
+    }
+
+    /// The training data set, once loaded.
+    pub fn dataset(&self) -> Option<Arc<Dataset>> {
+        self.read().dataset.clone()
+    }
+
+    /// Records why the data set is missing (shown by `/ready`).
     pub fn set_problem(&self, problem: impl Into<String>) {
         self.write().problem = Some(problem.into());
     }
 
-    /// Why the service is not ready, or `None` when a default model is loaded.
+    /// Why the service is not ready (cannot train), or `None` when it is.
     pub fn not_ready_reason(&self) -> Option<String> {
         let inner = self.read();
-        if inner.default.is_some() {
+        if inner.dataset.is_some() {
             return None;
         }
         Some(
             inner
                 .problem
                 .clone()
-                .unwrap_or_else(|| "starting: loading or training the default model".into()),
+                .unwrap_or_else(|| "starting: loading the saved models and the data set".into()),
         )
     }
 
@@ -93,5 +124,20 @@ impl ModelStore {
         self.inner
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Inner {
+    /// Recomputes the default model and the gauges after a change.
+    fn refresh(&mut self) {
+        self.default = self
+            .by_id
+            .values()
+            .max_by_key(|m| {
+                let a = &m.artifact;
+                (a.algorithm() == Algorithm::RandomForest, a.created_at, a.id)
+            })
+            .cloned();
+        metrics::gauge!("models_loaded").set(self.by_id.len() as f64);
     }
 }

@@ -5,26 +5,18 @@
 
 mod auth;
 mod error;
+mod model;
 mod passenger;
 
 pub use auth::{Credentials, Page, Role, RoleChange, TokenResponse, User};
 
 pub use error::{ErrorBody, FieldErrors};
+pub use model::{
+    Algorithm, Estimator, Feature, ForestParams, JobAccepted, JobStatus, Kernel, ModelDetails,
+    ModelMetrics, ModelSummary, SvmParams, TrainModel, TrainedModel, TrainingJob, TrainingRequest,
+    TrainingSpec, limits as training_limits,
+};
 pub use passenger::{Embarked, InferenceRequest, InferenceResponse, Passenger, Sex, limits};
-
-/// A model as the model service has it loaded.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ModelSummary {
-    pub id: uuid::Uuid,
-    pub name: String,
-    /// `random_forest` or `svm`.
-    pub algorithm: String,
-    /// Accuracy on the held-out split.
-    pub accuracy: f64,
-    /// The features it was trained on, in order.
-    pub features: Vec<String>,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
 
 /// Liveness/readiness answer of every service's `/health` and `/ready`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

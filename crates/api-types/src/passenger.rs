@@ -205,8 +205,7 @@ pub struct InferenceResponse {
     pub survived: bool,
     /// The model that answered.
     pub model_id: Uuid,
-    /// `random_forest` or `svm`.
-    pub algorithm: String,
+    pub algorithm: crate::Algorithm,
 }
 
 #[cfg(test)]

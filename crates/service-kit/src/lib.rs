@@ -3,12 +3,14 @@
 
 mod json;
 pub mod metrics;
+mod path;
 pub mod probe;
 pub mod server;
 mod shutdown;
 pub mod telemetry;
 
 pub use json::{Json, JsonError};
+pub use path::{Id, InvalidId};
 pub use shutdown::shutdown_signal;
 
 use axum::http::StatusCode;

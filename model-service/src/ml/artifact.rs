@@ -4,12 +4,11 @@
 //! Layout: the line `LIFEBOAT-MODEL <format version>`, the line holding the sha256 (hex) of the
 //! body, then the body: the [`ModelArtifact`] as MessagePack with field names.
 
-use crate::ml::{Forest, ForestParams, Metrics, Preprocessing};
+use crate::ml::{Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
 use chrono::{DateTime, Utc};
-use lifeboat_api_types::Passenger;
+use lifeboat_api_types::{Algorithm, Estimator, Passenger, TrainedModel};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -19,21 +18,8 @@ pub const FORMAT_VERSION: u32 = 1;
 const MAGIC: &str = "LIFEBOAT-MODEL";
 /// File name extension of artifacts in the model folder.
 pub const EXTENSION: &str = "model";
-
-/// The learning algorithm behind a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Algorithm {
-    RandomForest,
-}
-
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::RandomForest => "random_forest",
-        })
-    }
-}
+/// Name prefix of the temporary files artifacts are written to before the rename.
+const TEMP_PREFIX: &str = ".tmp-";
 
 /// The fitted model itself, with the parameters it was trained with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +28,10 @@ pub enum ModelBody {
     RandomForest {
         params: ForestParams,
         forest: Forest,
+    },
+    Svm {
+        params: SvmParams,
+        svm: SvmModel,
     },
 }
 
@@ -87,6 +77,15 @@ impl ModelArtifact {
     pub fn algorithm(&self) -> Algorithm {
         match self.body {
             ModelBody::RandomForest { .. } => Algorithm::RandomForest,
+            ModelBody::Svm { .. } => Algorithm::Svm,
+        }
+    }
+
+    /// The algorithm with the parameters it was trained with.
+    pub fn estimator(&self) -> Estimator {
+        match &self.body {
+            ModelBody::RandomForest { params, .. } => Estimator::RandomForest(params.clone()),
+            ModelBody::Svm { params, .. } => Estimator::Svm(params.clone()),
         }
     }
 
@@ -94,20 +93,44 @@ impl ModelArtifact {
     pub fn predict(&self, passenger: &Passenger) -> f64 {
         let mut row = Vec::with_capacity(self.preprocessing.width());
         self.preprocessing.encode_into(passenger, &mut row);
-        let x = Array2::from_shape_vec((1, row.len()), row).expect("one row of `width` columns");
-        self.predict_rows(&x)[0]
+        match &self.body {
+            ModelBody::RandomForest { forest, .. } => forest.predict_row(&row),
+            ModelBody::Svm { svm, .. } => svm.predict_row(&row),
+        }
     }
 
     /// Probabilities for already-encoded rows.
     pub fn predict_rows(&self, x: &Array2<f64>) -> Vec<f64> {
         match &self.body {
             ModelBody::RandomForest { forest, .. } => forest.predict_proba(x.view()),
+            ModelBody::Svm { svm, .. } => svm.predict_proba(x.view()),
         }
+    }
+
+    /// The description the backend's registry records, given the file's sha256.
+    pub fn describe(&self, artifact_sha256: &str) -> TrainedModel {
+        TrainedModel {
+            id: self.id,
+            name: self.name.clone(),
+            features: self.preprocessing.features.clone(),
+            estimator: self.estimator(),
+            metrics: self.metrics.clone(),
+            artifact_file: self.file_name(),
+            artifact_sha256: artifact_sha256.to_owned(),
+            dataset_sha256: self.dataset_sha256.clone(),
+            training_seconds: self.training_seconds,
+            created_at: self.created_at,
+        }
+    }
+
+    /// The artifact's file name: the model id with the artifact extension.
+    pub fn file_name(&self) -> String {
+        file_name(self.id)
     }
 
     /// Where this model's file lives in `dir`.
     pub fn path_in(&self, dir: &Path) -> PathBuf {
-        dir.join(format!("{}.{EXTENSION}", self.id))
+        dir.join(self.file_name())
     }
 
     /// Writes the artifact into `dir` atomically; returns its path and the body's sha256.
@@ -124,8 +147,9 @@ impl ModelArtifact {
         Ok((path, sha256))
     }
 
-    /// Reads an artifact, refusing it unless its recorded sha256 matches its body.
-    pub fn load(path: &Path) -> Result<Self, ArtifactError> {
+    /// Reads an artifact, refusing it unless its recorded sha256 matches its body; returns it
+    /// with that sha256.
+    pub fn load(path: &Path) -> Result<(Self, String), ArtifactError> {
         let bytes = std::fs::read(path).map_err(|source| ArtifactError::Io {
             path: path.to_owned(),
             source,
@@ -147,11 +171,47 @@ impl ModelArtifact {
                 path: path.to_owned(),
             });
         }
-        rmp_serde::from_slice(body).map_err(|e| ArtifactError::Decode {
+        let artifact = rmp_serde::from_slice(body).map_err(|e| ArtifactError::Decode {
             path: path.to_owned(),
             reason: e.to_string(),
-        })
+        })?;
+        Ok((artifact, recorded.to_owned()))
     }
+}
+
+/// The file name of model `id`'s artifact.
+pub fn file_name(id: Uuid) -> String {
+    format!("{id}.{EXTENSION}")
+}
+
+/// Deletes model `id`'s artifact from `dir`; `Ok(false)` when there was none.
+pub fn remove(dir: &Path, id: Uuid) -> std::io::Result<bool> {
+    match std::fs::remove_file(dir.join(file_name(id))) {
+        Ok(()) => {
+            std::fs::File::open(dir)?.sync_all()?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Deletes the temporary files a write interrupted by a crash left behind; returns how many.
+pub fn remove_leftovers(dir: &Path) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Splits off the first line (as text) from the bytes after it.
@@ -169,7 +229,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -178,7 +240,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Loads every artifact in `dir`. Unreadable files are logged and skipped, not fatal:
 /// one damaged file must not take the other models down.
-pub fn load_all(dir: &Path) -> std::io::Result<Vec<ModelArtifact>> {
+pub fn load_all(dir: &Path) -> std::io::Result<Vec<(ModelArtifact, String)>> {
     let mut models = Vec::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -195,6 +257,6 @@ pub fn load_all(dir: &Path) -> std::io::Result<Vec<ModelArtifact>> {
             Err(error) => tracing::error!(%error, "skipping a model file that cannot be used"),
         }
     }
-    models.sort_by_key(|m| m.created_at);
+    models.sort_by_key(|(m, _)| m.created_at);
     Ok(models)
 }

@@ -1,23 +1,9 @@
 //! How good a model is: a seeded, stratified held-out split and the usual classifier metrics.
 
+pub use lifeboat_api_types::ModelMetrics as Metrics;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256Plus;
-use serde::{Deserialize, Serialize};
-
-/// Metrics on the held-out rows. The confusion matrix is `[[tn, fp], [fn, tp]]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    pub accuracy: f64,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub roc_auc: f64,
-    pub confusion_matrix: [[u32; 2]; 2],
-    /// Rows used for training and for evaluation.
-    pub train_rows: usize,
-    pub test_rows: usize,
-}
 
 /// Splits row indices into (train, test), keeping the survivor share equal in both.
 pub fn stratified_split(labels: &[bool], test_share: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
@@ -52,8 +38,8 @@ pub fn metrics(probs: &[f64], labels: &[bool], train_rows: usize) -> Metrics {
         f1: ratio(2.0 * precision * recall, precision + recall),
         roc_auc: roc_auc(probs, labels),
         confusion_matrix: cm,
-        train_rows,
-        test_rows: labels.len(),
+        train_rows: u32::try_from(train_rows).unwrap_or(u32::MAX),
+        test_rows: u32::try_from(labels.len()).unwrap_or(u32::MAX),
     }
 }
 

@@ -2,49 +2,10 @@
 //! the training data, and the encodings. Saved with every model so predictions match training.
 
 use crate::ml::Record;
+pub use lifeboat_api_types::Feature;
 use lifeboat_api_types::{Embarked, Passenger, Sex};
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
-
-/// A passenger attribute a model can be trained on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Feature {
-    Pclass,
-    Sex,
-    Age,
-    Sibsp,
-    Parch,
-    Fare,
-    Embarked,
-}
-
-impl Feature {
-    /// Every feature, in the order the default models use.
-    pub const ALL: [Feature; 7] = [
-        Feature::Pclass,
-        Feature::Sex,
-        Feature::Age,
-        Feature::Sibsp,
-        Feature::Parch,
-        Feature::Fare,
-        Feature::Embarked,
-    ];
-}
-
-impl std::fmt::Display for Feature {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Feature::Pclass => "pclass",
-            Feature::Sex => "sex",
-            Feature::Age => "age",
-            Feature::Sibsp => "sibsp",
-            Feature::Parch => "parch",
-            Feature::Fare => "fare",
-            Feature::Embarked => "embarked",
-        })
-    }
-}
 
 /// What is learnt from the training rows to fill unknown values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,11 +17,23 @@ pub struct Preprocessing {
     pub fare_median: f64,
     /// The most common port of embarkation.
     pub embarked_mode: Embarked,
+    /// Column standardisation learnt from the training rows (the SVM needs it; the forest
+    /// does not).
+    #[serde(default)]
+    pub scaling: Option<Scaling>,
+}
+
+/// Per column: subtract the mean, divide by the standard deviation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    pub means: Vec<f64>,
+    pub std_devs: Vec<f64>,
 }
 
 impl Preprocessing {
-    /// Learns the imputation values from `records` for the given `features`.
-    pub fn fit(records: &[Record], features: &[Feature]) -> Self {
+    /// Learns the imputation values (and, with `scale`, the column scaling) from `records`
+    /// for the given `features`.
+    pub fn fit(records: &[Record], features: &[Feature], scale: bool) -> Self {
         let ages = records.iter().filter_map(|r| r.passenger.age);
         let fares = records.iter().filter_map(|r| r.passenger.fare);
         let mut counts = [0usize; 3];
@@ -71,12 +44,18 @@ impl Preprocessing {
             .into_iter()
             .max_by_key(|p| counts[port_index(*p)])
             .unwrap_or(Embarked::S);
-        Self {
+        let mut pre = Self {
             features: features.to_vec(),
             age_median: median(ages).unwrap_or(28.0),
             fare_median: median(fares).unwrap_or(14.45),
             embarked_mode,
+            scaling: None,
+        };
+        if scale {
+            let x = pre.encode_all(records.iter().map(|r| &r.passenger));
+            pre.scaling = Some(Scaling::fit(&x));
         }
+        pre
     }
 
     /// How many columns a row has: one per feature, three for the one-hot port.
@@ -90,6 +69,7 @@ impl Preprocessing {
     /// Encodes one passenger into `out` (cleared first), imputing unknown values.
     pub fn encode_into(&self, p: &Passenger, out: &mut Vec<f64>) {
         out.clear();
+        let relatives = f64::from(p.sibsp) + f64::from(p.parch);
         for feature in &self.features {
             match feature {
                 Feature::Pclass => out.push(f64::from(p.pclass)),
@@ -102,7 +82,12 @@ impl Preprocessing {
                     let port = port_index(p.embarked.unwrap_or(self.embarked_mode));
                     out.extend((0..3).map(|i| if i == port { 1.0 } else { 0.0 }));
                 }
+                Feature::FamilySize => out.push(relatives + 1.0),
+                Feature::IsAlone => out.push(if relatives == 0.0 { 1.0 } else { 0.0 }),
             }
+        }
+        if let Some(scaling) = &self.scaling {
+            scaling.apply(out);
         }
     }
 
@@ -118,6 +103,25 @@ impl Preprocessing {
             rows += 1;
         }
         Array2::from_shape_vec((rows, width), flat).expect("every row has `width` columns")
+    }
+}
+
+impl Scaling {
+    /// Learns each column's mean and standard deviation (1 for a constant column).
+    fn fit(x: &Array2<f64>) -> Self {
+        let means = x.mean_axis(Axis(0)).map(|m| m.to_vec()).unwrap_or_default();
+        let std_devs = x
+            .std_axis(Axis(0), 0.0)
+            .iter()
+            .map(|&s| if s > f64::EPSILON { s } else { 1.0 })
+            .collect();
+        Self { means, std_devs }
+    }
+
+    fn apply(&self, row: &mut [f64]) {
+        for ((value, mean), std_dev) in row.iter_mut().zip(&self.means).zip(&self.std_devs) {
+            *value = (*value - mean) / std_dev;
+        }
     }
 }
 
@@ -174,7 +178,7 @@ mod tests {
             record(None, Some(Embarked::S)),
             record(Some(20.0), None),
         ];
-        let pre = Preprocessing::fit(&records, &Feature::ALL);
+        let pre = Preprocessing::fit(&records, &Feature::ALL, false);
         assert_eq!(pre.age_median, 20.0);
         assert_eq!(pre.fare_median, 20.0);
         assert_eq!(pre.embarked_mode, Embarked::C);
@@ -187,10 +191,15 @@ mod tests {
             age_median: 28.0,
             fare_median: 14.0,
             embarked_mode: Embarked::Q,
+            scaling: None,
         };
         let mut row = Vec::new();
         pre.encode_into(&passenger(None, None), &mut row);
-        assert_eq!(row, [2.0, 1.0, 28.0, 1.0, 0.0, 20.0, 0.0, 0.0, 1.0]);
+        // ... then family size 2 and "not alone".
+        assert_eq!(
+            row,
+            [2.0, 1.0, 28.0, 1.0, 0.0, 20.0, 0.0, 0.0, 1.0, 2.0, 0.0]
+        );
         assert_eq!(pre.width(), row.len());
     }
 
@@ -201,8 +210,25 @@ mod tests {
             age_median: 28.0,
             fare_median: 14.0,
             embarked_mode: Embarked::S,
+            scaling: None,
         };
         let matrix = pre.encode_all([passenger(Some(5.0), None)].iter());
         assert_eq!(matrix.row(0).to_vec(), [1.0, 2.0]);
+    }
+
+    #[test]
+    fn scaled_training_columns_have_mean_zero_and_unit_spread() {
+        let records = [
+            record(Some(10.0), Some(Embarked::C)),
+            record(Some(30.0), Some(Embarked::S)),
+            record(Some(50.0), Some(Embarked::S)),
+        ];
+        let pre = Preprocessing::fit(&records, &[Feature::Age, Feature::Pclass], true);
+        let x = pre.encode_all(records.iter().map(|r| &r.passenger));
+        let ages = x.column(0);
+        assert!(ages.mean().unwrap().abs() < 1e-12);
+        assert!((ages.std(0.0) - 1.0).abs() < 1e-12);
+        // A constant column (every passenger is in 2nd class) becomes 0, not NaN.
+        assert_eq!(x.column(1).to_vec(), [0.0, 0.0, 0.0]);
     }
 }

@@ -1,6 +1,7 @@
 //! The random forest: linfa-trees grows its trees, our own struct keeps its trees so it can be
 //! saved and predicts a probability as the mean of the trees' leaf probabilities.
 
+pub use lifeboat_api_types::ForestParams;
 use linfa::prelude::Fit;
 use linfa::{Dataset, error::Error as LinfaError};
 use linfa_trees::{DecisionTree, TreeNode};
@@ -9,34 +10,6 @@ use rand::Rng;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
-
-/// How a forest is grown. The defaults are the ones the default model uses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ForestParams {
-    /// Number of trees.
-    pub trees: usize,
-    /// Deepest a tree may grow; `None` grows until leaves are pure.
-    pub max_depth: Option<usize>,
-    /// Share of the feature columns each tree sees (0, 1].
-    pub feature_share: f64,
-    /// Size of each tree's bootstrap sample as a share of the training rows (0, 1].
-    pub bootstrap_share: f64,
-    /// Seed of the random choices, so the same data and params grow the same forest.
-    pub seed: u64,
-}
-
-impl Default for ForestParams {
-    fn default() -> Self {
-        Self {
-            trees: 100,
-            max_depth: Some(6),
-            feature_share: 0.7,
-            bootstrap_share: 0.8,
-            seed: 42,
-        }
-    }
-}
 
 /// Weight of a "did not survive" row in a tree's bootstrap sample: a hair above 1 so that no
 /// leaf's class counts are ever exactly equal (see [`Forest`]).

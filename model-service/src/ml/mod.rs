@@ -1,4 +1,4 @@
-//! The machine learning: the data set, feature encoding, the random forest, evaluation and
+//! The machine learning: the data set, feature encoding, the random forest and the SVM, evaluation and
 //! the artifact files models live in.
 
 pub mod artifact;
@@ -6,10 +6,13 @@ pub mod dataset;
 pub mod evaluate;
 pub mod features;
 pub mod forest;
+pub mod svm;
 pub mod train;
 
-pub use artifact::{Algorithm, ModelArtifact, ModelBody};
+pub use artifact::{ModelArtifact, ModelBody};
 pub use dataset::{Dataset, DatasetError, Record};
 pub use evaluate::Metrics;
 pub use features::{Feature, Preprocessing};
 pub use forest::{Forest, ForestParams};
+pub use lifeboat_api_types::Algorithm;
+pub use svm::{SvmModel, SvmParams};

@@ -17,22 +17,25 @@ async fn infer(
     Json(request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
     let passenger = request.passenger().map_err(ApiError::Validation)?;
-    let model = state.models.get(request.model_id).ok_or_else(|| {
-        match (request.model_id, state.models.not_ready_reason()) {
-            (Some(id), _) => ApiError::ModelNotFound(id),
-            (None, reason) => ApiError::NotReady(reason.unwrap_or_default()),
-        }
-    })?;
-    // A forest of 100 shallow trees answers in microseconds: cheaper inline than a hop
-    // to the blocking pool.
+    let model = state
+        .models
+        .get(request.model_id)
+        .ok_or_else(|| match request.model_id {
+            Some(id) => ApiError::ModelNotFound(id),
+            None => ApiError::NotReady("no model has been trained yet".into()),
+        })?;
+    // A forest of 100 shallow trees or an SVM with a few hundred support vectors answers in
+    // microseconds: cheaper inline than a hop to the blocking pool.
+    let model = &model.artifact;
+    let algorithm = model.algorithm();
     let started = Instant::now();
     let prob = model.predict(&passenger);
-    metrics::histogram!("model_predict_duration_seconds", "algorithm" => model.algorithm().to_string())
+    metrics::histogram!("model_predict_duration_seconds", "algorithm" => algorithm.as_str())
         .record(started.elapsed().as_secs_f64());
     Ok(Json(InferenceResponse {
         prob,
         survived: prob >= 0.5,
         model_id: model.id,
-        algorithm: model.algorithm().to_string(),
+        algorithm,
     }))
 }

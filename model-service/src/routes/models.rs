@@ -1,32 +1,151 @@
-//! `GET /models`: what is loaded.
+//! `/models`: list the loaded models, train and save a new one, delete one.
 
-use crate::ml::ModelArtifact;
+use crate::error::ApiError;
+use crate::ml::{artifact, train};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::{Json, Router, routing::get};
-use lifeboat_api_types::ModelSummary;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use lifeboat_api_types::{FieldErrors, TrainModel, TrainedModel};
+use lifeboat_service_kit::{Id, Json as JsonBody};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/models", get(list))
+    Router::new()
+        .route("/models", get(list).post(create))
+        .route("/models/{id}", get(show).delete(remove))
 }
 
-async fn list(State(state): State<AppState>) -> Json<Vec<ModelSummary>> {
-    Json(state.models.all().iter().map(|m| summary(m)).collect())
-}
-
-/// The public description of a model.
-pub fn summary(model: &ModelArtifact) -> ModelSummary {
-    ModelSummary {
-        id: model.id,
-        name: model.name.clone(),
-        algorithm: model.algorithm().to_string(),
-        accuracy: model.metrics.accuracy,
-        features: model
-            .preprocessing
-            .features
+async fn list(State(state): State<AppState>) -> Json<Vec<TrainedModel>> {
+    Json(
+        state
+            .models
+            .all()
             .iter()
-            .map(|f| f.to_string())
+            .map(|m| m.artifact.describe(&m.sha256))
             .collect(),
-        created_at: model.created_at,
+    )
+}
+
+async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<TrainedModel>, ApiError> {
+    let model = state
+        .models
+        .get(Some(id))
+        .ok_or(ApiError::ModelNotFound(id))?;
+    Ok(Json(model.artifact.describe(&model.sha256)))
+}
+
+/// Trains, saves and loads a model; answers when it is done (201 with its description).
+///
+/// The work runs on the blocking pool, at most `training_slots` at once (429 past that). If
+/// the caller goes away before the end, the model is not saved: nobody would record it.
+async fn create(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<TrainModel>,
+) -> Result<(StatusCode, Json<TrainedModel>), ApiError> {
+    check(&request)?;
+    if state.models.get(Some(request.model_id)).is_some() {
+        return Err(ApiError::ModelExists(request.model_id));
+    }
+    let dataset = state
+        .models
+        .dataset()
+        .ok_or_else(|| ApiError::NotReady(state.models.not_ready_reason().unwrap_or_default()))?;
+    let _slot = Arc::clone(&state.training_slots)
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Busy)?;
+
+    let wanted = CancelOnDrop::default();
+    let still_wanted = wanted.flag();
+    let dir = state.config.model_dir.clone();
+    let algorithm = request.estimator.algorithm();
+    tracing::info!(model_id = %request.model_id, %algorithm, "training started");
+    let outcome = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let model = train::train(&dataset, &request).map_err(ApiError::Training)?;
+        if !still_wanted.load(Ordering::SeqCst) {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "the caller left during training; the model is not saved"
+            )));
+        }
+        let (_, sha256) = model.save(&dir).map_err(anyhow::Error::new)?;
+        Ok((model, sha256))
+    })
+    .await
+    .map_err(anyhow::Error::new)?;
+
+    let status = if outcome.is_ok() {
+        "succeeded"
+    } else {
+        "failed"
+    };
+    metrics::counter!("model_trainings_total", "algorithm" => algorithm.as_str(), "status" => status)
+        .increment(1);
+    let (model, sha256) = outcome?;
+    metrics::histogram!("model_training_duration_seconds", "algorithm" => algorithm.as_str())
+        .record(model.training_seconds);
+    tracing::info!(
+        model_id = %model.id,
+        %algorithm,
+        accuracy = model.metrics.accuracy,
+        seconds = model.training_seconds,
+        "model trained and saved"
+    );
+    let described = model.describe(&sha256);
+    state.models.insert(model, sha256);
+    Ok((StatusCode::CREATED, Json(described)))
+}
+
+/// The rules the backend applies too: a name, at least one feature, parameters in range.
+fn check(request: &TrainModel) -> Result<(), ApiError> {
+    let mut errors = request.estimator.check().err().unwrap_or_default();
+    if request.features.is_empty() {
+        errors.insert("features".into(), "choose at least one feature".into());
+    }
+    if request.name.trim().is_empty() {
+        errors.insert("name".into(), "is required".into());
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(FieldErrors::from_iter(errors)))
+    }
+}
+
+/// Deletes the model's file and forgets it (204); 404 when there was neither.
+async fn remove(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, ApiError> {
+    let dir = state.config.model_dir.clone();
+    let had_file = tokio::task::spawn_blocking(move || artifact::remove(&dir, id))
+        .await
+        .map_err(anyhow::Error::new)?
+        .map_err(anyhow::Error::new)?;
+    let was_loaded = state.models.remove(id);
+    if !(had_file || was_loaded) {
+        return Err(ApiError::ModelNotFound(id));
+    }
+    tracing::info!(model_id = %id, "model deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A flag that is true until the request future holding it is dropped.
+#[derive(Debug)]
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Default for CancelOnDrop {
+    fn default() -> Self {
+        Self(Arc::new(AtomicBool::new(true)))
+    }
+}
+
+impl CancelOnDrop {
+    fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }

@@ -1,7 +1,9 @@
 //! `spawn_app` and friends: a real model service on a free port, with its own model folder.
 
+use lifeboat_api_types::{Algorithm, TrainedModel};
 use lifeboat_model_service::ml::Dataset;
 use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
+use lifeboat_model_service::ml::train;
 use lifeboat_model_service::{Application, Config};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +41,7 @@ pub fn config(model_dir: &std::path::Path, dataset_path: PathBuf) -> Config {
         dataset_url: "http://127.0.0.1:9/not-used".into(),
         dataset_sha256: TITANIC_SHA256.into(),
         model_dir: model_dir.to_owned(),
+        training_slots: 1,
     }
 }
 
@@ -78,7 +81,36 @@ impl TestApp {
             .expect("request")
     }
 
-    /// Polls `/ready` until it answers 200 (the default model is trained), for up to 60 s.
+    /// `POST /models` with `body`.
+    pub async fn train(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/models", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Waits for readiness, trains the default model of `algorithm` and returns it.
+    pub async fn train_default(&self, algorithm: Algorithm) -> TrainedModel {
+        self.wait_until_ready().await;
+        let request = serde_json::to_value(train::default_request(algorithm)).unwrap();
+        let response = self.train(&request).await;
+        assert_eq!(response.status(), 201, "{:?}", response.text().await);
+        response.json().await.expect("a trained model")
+    }
+
+    /// The artifact files in the model folder.
+    pub fn artifact_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(self.model_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Polls `/ready` until it answers 200 (the data set is loaded), for up to 60 s.
     pub async fn wait_until_ready(&self) {
         for _ in 0..600 {
             if self.get("/ready").await.status() == 200 {

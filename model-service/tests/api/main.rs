@@ -5,5 +5,6 @@
 
 mod helpers;
 mod inference;
+mod models;
 mod startup;
 mod training;

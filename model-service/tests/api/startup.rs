@@ -1,44 +1,55 @@
-//! Start-up: train and save a default model, reuse saved ones, report an unusable data set.
+//! Start-up: load saved models, clean up after a crash, load the data set (or say why not).
 
 use crate::helpers::{config, dataset_path, spawn_app, spawn_with};
-use serde_json::Value;
+use lifeboat_api_types::Algorithm;
+use serde_json::{Value, json};
 
 #[tokio::test]
-async fn health_answers_at_once_and_ready_once_the_default_model_exists() {
+async fn health_answers_at_once_and_ready_once_the_data_set_is_loaded() {
     let app = spawn_app().await;
     assert_eq!(app.get("/health").await.status(), 200);
     app.wait_until_ready().await;
-    let saved: Vec<_> = std::fs::read_dir(app.model_dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "model"))
-        .collect();
-    assert_eq!(saved.len(), 1, "one artifact saved: {saved:?}");
+    assert!(
+        app.artifact_files().is_empty(),
+        "the service trains nothing on its own"
+    );
+    let models: Vec<Value> = app.get("/models").await.json().await.unwrap();
+    assert!(models.is_empty());
 }
 
 #[tokio::test]
-async fn a_restarted_service_loads_the_saved_model_instead_of_training_again() {
+async fn a_restarted_service_serves_its_saved_models_even_without_the_data_set() {
     let first = spawn_app().await;
-    first.wait_until_ready().await;
-    let before: Value = first
-        .infer(serde_json::json!({"pclass":2,"sex":"female","sibsp":0,"parch":0}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let model = first.train_default(Algorithm::Svm).await;
+    let ask = json!({"pclass":2,"sex":"female","sibsp":0,"parch":0,"model_id": model.id});
+    let before: Value = first.infer(ask.clone()).await.json().await.unwrap();
 
-    // Same model folder, and a data set path that does not exist: it must not need it.
+    // Same model folder, and a data set path that does not exist.
     let dir = first.model_dir;
     let missing = dir.path().join("no-such.csv");
     let second = spawn_with(config(dir.path(), missing), dir).await;
-    second.wait_until_ready().await;
-    let after: Value = second
-        .infer(serde_json::json!({"pclass":2,"sex":"female","sibsp":0,"parch":0}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mut after = Value::Null;
+    for _ in 0..100 {
+        let response = second.infer(ask.clone()).await;
+        if response.status() == 200 {
+            after = response.json().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(before, after);
+    // Without a data set it cannot train, and says so.
+    assert_eq!(second.get("/ready").await.status(), 503);
+}
+
+#[tokio::test]
+async fn files_left_by_an_interrupted_save_are_removed_at_start_up() {
+    let model_dir = tempfile::tempdir().unwrap();
+    let leftover = model_dir.path().join(".tmp-abc123");
+    std::fs::write(&leftover, b"half a model").unwrap();
+    let app = spawn_with(config(model_dir.path(), dataset_path()), model_dir).await;
+    app.wait_until_ready().await;
+    assert!(!leftover.exists());
 }
 
 #[tokio::test]

@@ -1,0 +1,638 @@
+//! Models on the wire: what can be trained (algorithms, features, parameters), a training
+//! request and its rules, training jobs, and the registry's view of a model.
+
+use crate::FieldErrors;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// The learning algorithm behind a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type),
+    sqlx(type_name = "model_algorithm", rename_all = "snake_case")
+)]
+pub enum Algorithm {
+    RandomForest,
+    Svm,
+}
+
+impl Algorithm {
+    pub const ALL: [Algorithm; 2] = [Algorithm::RandomForest, Algorithm::Svm];
+
+    /// The name used on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RandomForest => "random_forest",
+            Self::Svm => "svm",
+        }
+    }
+
+    /// Reads the wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text.trim())
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::RandomForest => "Random forest",
+            Self::Svm => "SVM",
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A passenger attribute a model can be trained on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    Pclass,
+    Sex,
+    Age,
+    Sibsp,
+    Parch,
+    Fare,
+    Embarked,
+    /// Derived: sibsp + parch + 1.
+    FamilySize,
+    /// Derived: travelling without relatives.
+    IsAlone,
+}
+
+impl Feature {
+    /// Every feature, in the order the default models use.
+    pub const ALL: [Feature; 9] = [
+        Feature::Pclass,
+        Feature::Sex,
+        Feature::Age,
+        Feature::Sibsp,
+        Feature::Parch,
+        Feature::Fare,
+        Feature::Embarked,
+        Feature::FamilySize,
+        Feature::IsAlone,
+    ];
+
+    /// The seven columns of the passenger form: what the default models are trained on.
+    pub const BASIC: [Feature; 7] = [
+        Feature::Pclass,
+        Feature::Sex,
+        Feature::Age,
+        Feature::Sibsp,
+        Feature::Parch,
+        Feature::Fare,
+        Feature::Embarked,
+    ];
+
+    /// The name used on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pclass => "pclass",
+            Self::Sex => "sex",
+            Self::Age => "age",
+            Self::Sibsp => "sibsp",
+            Self::Parch => "parch",
+            Self::Fare => "fare",
+            Self::Embarked => "embarked",
+            Self::FamilySize => "family_size",
+            Self::IsAlone => "is_alone",
+        }
+    }
+
+    /// Reads the wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == text.trim())
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pclass => "Ticket class",
+            Self::Sex => "Sex",
+            Self::Age => "Age",
+            Self::Sibsp => "Siblings / spouses aboard",
+            Self::Parch => "Parents / children aboard",
+            Self::Fare => "Fare",
+            Self::Embarked => "Port of embarkation",
+            Self::FamilySize => "Family size (derived)",
+            Self::IsAlone => "Travelling alone (derived)",
+        }
+    }
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a random forest is grown. The defaults are the ones the default model uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForestParams {
+    /// Number of trees, 1–500.
+    pub trees: usize,
+    /// Deepest a tree may grow (1–30); `null` grows until leaves are pure.
+    pub max_depth: Option<usize>,
+    /// Share of the feature columns each tree sees, (0, 1].
+    pub feature_share: f64,
+    /// Size of each tree's bootstrap sample as a share of the training rows, (0, 1].
+    pub bootstrap_share: f64,
+    /// Seed of the random choices, so the same data and params grow the same forest.
+    pub seed: u64,
+}
+
+impl Default for ForestParams {
+    fn default() -> Self {
+        Self {
+            trees: 100,
+            max_depth: Some(6),
+            feature_share: 0.7,
+            bootstrap_share: 0.8,
+            seed: 42,
+        }
+    }
+}
+
+/// The SVM's kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kernel {
+    /// `exp(-|x - x'|² / width)`.
+    Gaussian,
+    Linear,
+}
+
+/// How an SVM is trained (on standardised features). Probabilities come from Platt scaling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SvmParams {
+    pub kernel: Kernel,
+    /// Penalty for misclassified training rows, (0, 1000].
+    pub c: f64,
+    /// Width of the Gaussian kernel, (0, 1000]; ignored by the linear kernel.
+    pub kernel_width: f64,
+}
+
+impl Default for SvmParams {
+    fn default() -> Self {
+        Self {
+            kernel: Kernel::Gaussian,
+            c: 1.0,
+            kernel_width: 10.0,
+        }
+    }
+}
+
+/// An algorithm with its parameters: `{"algorithm": "svm", "params": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "algorithm", content = "params", rename_all = "snake_case")]
+pub enum Estimator {
+    RandomForest(ForestParams),
+    Svm(SvmParams),
+}
+
+impl Estimator {
+    /// The algorithm with its default parameters.
+    pub fn default_for(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::RandomForest => Self::RandomForest(ForestParams::default()),
+            Algorithm::Svm => Self::Svm(SvmParams::default()),
+        }
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Self::RandomForest(_) => Algorithm::RandomForest,
+            Self::Svm(_) => Algorithm::Svm,
+        }
+    }
+
+    /// The parameters alone, as JSON (what the registry stores).
+    pub fn params_json(&self) -> serde_json::Value {
+        match self {
+            Self::RandomForest(p) => serde_json::to_value(p),
+            Self::Svm(p) => serde_json::to_value(p),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Checks the parameter ranges; errors are keyed `params.<name>`.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut fail = |field: &str, reason: &str| {
+            errors.insert(format!("params.{field}"), reason.to_owned());
+        };
+        let share = |x: f64| x > 0.0 && x <= 1.0;
+        match self {
+            Self::RandomForest(p) => {
+                if !(1..=limits::MAX_TREES).contains(&p.trees) {
+                    fail("trees", "must be a whole number from 1 to 500");
+                }
+                if p.max_depth
+                    .is_some_and(|d| !(1..=limits::MAX_DEPTH).contains(&d))
+                {
+                    fail("max_depth", "must be from 1 to 30, or null for no limit");
+                }
+                if !share(p.feature_share) {
+                    fail("feature_share", "must be above 0 and at most 1");
+                }
+                if !share(p.bootstrap_share) {
+                    fail("bootstrap_share", "must be above 0 and at most 1");
+                }
+            }
+            Self::Svm(p) => {
+                if !(p.c > 0.0 && p.c <= limits::MAX_SVM_C) {
+                    fail("c", "must be above 0 and at most 1000");
+                }
+                if !(p.kernel_width > 0.0 && p.kernel_width <= limits::MAX_KERNEL_WIDTH) {
+                    fail("kernel_width", "must be above 0 and at most 1000");
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Bounds of a training request.
+pub mod limits {
+    pub const NAME_MAX_CHARS: usize = 100;
+    pub const MAX_TREES: usize = 500;
+    pub const MAX_DEPTH: usize = 30;
+    pub const MAX_SVM_C: f64 = 1000.0;
+    pub const MAX_KERNEL_WIDTH: f64 = 1000.0;
+}
+
+/// `POST /api/training` body, as it arrives: nothing trusted yet (see [`TrainingRequest::spec`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The algorithm's parameters; any left out take their defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+    /// Make the new model the active one of its algorithm when it succeeds.
+    #[serde(default)]
+    pub activate: bool,
+}
+
+/// A training request that has passed the rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSpec {
+    pub name: String,
+    /// Distinct, in the order asked.
+    pub features: Vec<Feature>,
+    pub estimator: Estimator,
+    pub activate: bool,
+}
+
+impl TrainingRequest {
+    /// Applies the rules; on failure every offending field is named with its reason.
+    pub fn spec(&self) -> Result<TrainingSpec, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.as_deref().map(str::trim).unwrap_or_default();
+        if name.is_empty() {
+            errors.insert("name".into(), "is required".into());
+        } else if name.chars().count() > limits::NAME_MAX_CHARS {
+            errors.insert("name".into(), "must be at most 100 characters".into());
+        }
+
+        let mut features = Vec::new();
+        match &self.features {
+            None => {
+                errors.insert("features".into(), "is required".into());
+            }
+            Some(names) if names.is_empty() => {
+                errors.insert("features".into(), "choose at least one feature".into());
+            }
+            Some(names) => {
+                let unknown: Vec<&str> = names
+                    .iter()
+                    .filter(|n| Feature::parse(n).is_none())
+                    .map(String::as_str)
+                    .collect();
+                if unknown.is_empty() {
+                    for feature in names.iter().filter_map(|n| Feature::parse(n)) {
+                        if !features.contains(&feature) {
+                            features.push(feature);
+                        }
+                    }
+                } else {
+                    let known: Vec<&str> = Feature::ALL.iter().map(|f| f.as_str()).collect();
+                    errors.insert(
+                        "features".into(),
+                        format!(
+                            "unknown feature {}; choose from {}",
+                            unknown.join(", "),
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+
+        let algorithm = match self.algorithm.as_deref() {
+            None => {
+                errors.insert("algorithm".into(), "is required".into());
+                None
+            }
+            Some(text) => {
+                let algorithm = Algorithm::parse(text);
+                if algorithm.is_none() {
+                    errors.insert(
+                        "algorithm".into(),
+                        "must be \"random_forest\" or \"svm\"".into(),
+                    );
+                }
+                algorithm
+            }
+        };
+        let estimator = algorithm.and_then(|algorithm| match self.params_for(algorithm) {
+            Ok(estimator) => match estimator.check() {
+                Ok(()) => Some(estimator),
+                Err(fields) => {
+                    errors.extend(fields);
+                    None
+                }
+            },
+            Err(reason) => {
+                errors.insert("params".into(), reason);
+                None
+            }
+        });
+
+        match estimator {
+            Some(estimator) if errors.is_empty() => Ok(TrainingSpec {
+                name: name.to_owned(),
+                features,
+                estimator,
+                activate: self.activate,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    fn params_for(&self, algorithm: Algorithm) -> Result<Estimator, String> {
+        let params = match &self.params {
+            None | Some(serde_json::Value::Null) => return Ok(Estimator::default_for(algorithm)),
+            Some(params) => params.clone(),
+        };
+        let parsed = match algorithm {
+            Algorithm::RandomForest => serde_json::from_value(params).map(Estimator::RandomForest),
+            Algorithm::Svm => serde_json::from_value(params).map(Estimator::Svm),
+        };
+        parsed.map_err(|e| format!("not valid for {algorithm}: {e}"))
+    }
+}
+
+/// Scores on the held-out split. The confusion matrix is `[[tn, fp], [fn, tp]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMetrics {
+    pub accuracy: f64,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub roc_auc: f64,
+    pub confusion_matrix: [[u32; 2]; 2],
+    /// Rows used for training and for evaluation.
+    pub train_rows: u32,
+    pub test_rows: u32,
+}
+
+/// The model service's `POST /models` body: train and save one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainModel {
+    /// The id the new model gets (the backend's training job id).
+    pub model_id: Uuid,
+    pub name: String,
+    pub features: Vec<Feature>,
+    pub estimator: Estimator,
+}
+
+/// A model as the model service has it: what it is, how good it is, where it lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    pub id: Uuid,
+    pub name: String,
+    pub features: Vec<Feature>,
+    pub estimator: Estimator,
+    pub metrics: ModelMetrics,
+    /// File name of the artifact in the model folder.
+    pub artifact_file: String,
+    pub artifact_sha256: String,
+    pub dataset_sha256: String,
+    pub training_seconds: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A model in the registry's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub algorithm: Algorithm,
+    /// Whether it answers predictions for its algorithm.
+    pub is_active: bool,
+    /// Accuracy on the held-out split.
+    pub accuracy: f64,
+    /// The features it was trained on, in order.
+    pub features: Vec<Feature>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One model with everything the registry knows of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelDetails {
+    #[serde(flatten)]
+    pub summary: ModelSummary,
+    pub metrics: ModelMetrics,
+    pub params: serde_json::Value,
+    pub artifact_sha256: String,
+    pub dataset_sha256: String,
+    pub training_seconds: f64,
+    /// The admin who asked for it; `None` for the models a fresh install trains itself.
+    pub created_by: Option<Uuid>,
+}
+
+/// Where a training job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type),
+    sqlx(type_name = "job_status", rename_all = "snake_case")
+)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl JobStatus {
+    /// True once the job will not change any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed)
+    }
+}
+
+/// `POST /api/training` answer (202).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobAccepted {
+    pub job_id: Uuid,
+}
+
+/// A training job as `GET /api/training[/{id}]` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingJob {
+    pub id: Uuid,
+    pub status: JobStatus,
+    pub name: String,
+    pub algorithm: Algorithm,
+    pub features: Vec<Feature>,
+    /// Why it failed, for people.
+    pub error: Option<String>,
+    /// The model it produced, once it succeeded (and until that model is deleted).
+    pub model_id: Option<Uuid>,
+    pub accuracy: Option<f64>,
+    pub requested_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn request(value: serde_json::Value) -> TrainingRequest {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_forest_request_without_params_gets_the_default_params() {
+        let spec = request(json!({
+            "algorithm": "random_forest", "features": ["sex", "pclass", "sex"], "name": " f "
+        }))
+        .spec()
+        .unwrap();
+        assert_eq!(spec.name, "f");
+        assert_eq!(spec.features, [Feature::Sex, Feature::Pclass]);
+        assert_eq!(
+            spec.estimator,
+            Estimator::RandomForest(ForestParams::default())
+        );
+        assert!(!spec.activate);
+    }
+
+    #[test]
+    fn partial_svm_params_are_completed_with_the_defaults() {
+        let spec = request(json!({
+            "algorithm": "svm", "features": ["age"], "name": "s",
+            "params": {"kernel": "linear", "c": 2.5}
+        }))
+        .spec()
+        .unwrap();
+        let Estimator::Svm(params) = spec.estimator else {
+            panic!("not an svm")
+        };
+        assert_eq!(params.kernel, Kernel::Linear);
+        assert_eq!(params.c, 2.5);
+        assert_eq!(params.kernel_width, SvmParams::default().kernel_width);
+    }
+
+    #[test]
+    fn unknown_features_an_empty_list_and_an_unknown_algorithm_are_named() {
+        let errors = request(json!({"algorithm": "knn", "features": ["age", "cabin"]}))
+            .spec()
+            .unwrap_err();
+        assert!(errors["features"].contains("cabin"), "{errors:?}");
+        assert!(errors["algorithm"].contains("svm"));
+        assert_eq!(errors["name"], "is required");
+
+        let errors = request(json!({"algorithm": "svm", "features": [], "name": "x"}))
+            .spec()
+            .unwrap_err();
+        assert_eq!(errors["features"], "choose at least one feature");
+    }
+
+    #[test]
+    fn out_of_range_and_unknown_params_are_named() {
+        let errors = request(json!({
+            "algorithm": "random_forest", "features": ["age"], "name": "x",
+            "params": {"trees": 0, "max_depth": 99, "feature_share": 1.5, "bootstrap_share": 0}
+        }))
+        .spec()
+        .unwrap_err();
+        let names: Vec<&str> = errors.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "params.bootstrap_share",
+                "params.feature_share",
+                "params.max_depth",
+                "params.trees"
+            ]
+        );
+
+        let errors = request(json!({
+            "algorithm": "svm", "features": ["age"], "name": "x", "params": {"gamma": 1}
+        }))
+        .spec()
+        .unwrap_err();
+        assert!(
+            errors["params"].contains("unknown field `gamma`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_longer_than_100_characters_is_refused() {
+        let errors = request(json!({
+            "algorithm": "svm", "features": ["age"], "name": "é".repeat(101)
+        }))
+        .spec()
+        .unwrap_err();
+        assert_eq!(errors["name"], "must be at most 100 characters");
+    }
+
+    #[test]
+    fn an_estimator_is_tagged_by_its_algorithm_on_the_wire() {
+        let json = serde_json::to_value(Estimator::default_for(Algorithm::Svm)).unwrap();
+        assert_eq!(json["algorithm"], "svm");
+        assert_eq!(json["params"]["kernel"], "gaussian");
+        assert_eq!(
+            Estimator::default_for(Algorithm::Svm).params_json(),
+            json["params"]
+        );
+    }
+
+    #[test]
+    fn wire_names_parse_back() {
+        for feature in Feature::ALL {
+            assert_eq!(Feature::parse(feature.as_str()), Some(feature));
+        }
+        for algorithm in Algorithm::ALL {
+            assert_eq!(Algorithm::parse(&algorithm.to_string()), Some(algorithm));
+        }
+        assert!(JobStatus::Failed.is_finished() && !JobStatus::Running.is_finished());
+    }
+}
