@@ -35,6 +35,16 @@ pub struct Config {
     /// How long a whole call to the model service may take, in milliseconds.
     #[arg(long, env = "MODEL_SERVICE_TIMEOUT_MS", default_value_t = 3000)]
     pub model_service_timeout_ms: u64,
+    /// How long one training may take in the model service, in seconds.
+    #[arg(long, env = "TRAINING_TIMEOUT_S", default_value_t = 600)]
+    pub training_timeout_s: u64,
+    /// How many training jobs may wait or run at once; more are refused with 429.
+    #[arg(long, env = "TRAINING_QUEUE_LIMIT", default_value_t = 4)]
+    pub training_queue_limit: usize,
+    /// On start-up, train and activate a random forest and an SVM for each algorithm that
+    /// has no model yet (a fresh install), so predictions work at once.
+    #[arg(long, env = "TRAIN_DEFAULT_MODELS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub train_default_models: bool,
     /// Secret that signs access tokens (HS256), at least 32 bytes. Unset or empty: the
     /// secret is read from `jwt_secret_file`, which is created with a random one if missing.
     #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
@@ -57,5 +67,9 @@ impl Config {
 
     pub fn model_service_timeout(&self) -> Duration {
         Duration::from_millis(self.model_service_timeout_ms)
+    }
+
+    pub fn training_timeout(&self) -> Duration {
+        Duration::from_secs(self.training_timeout_s)
     }
 }

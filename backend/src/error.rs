@@ -37,6 +37,9 @@ pub enum ApiError {
     /// 429 with `Retry-After`: too many attempts; try again after this many seconds.
     #[error("too many attempts")]
     TooManyRequests(u64),
+    /// 503: a prediction named no model and no model is active.
+    #[error("no model is active; an admin must activate one")]
+    NoActiveModel,
     /// 503 when the model service is down or slow; its own 4xx passed on otherwise.
     #[error(transparent)]
     ModelService(#[from] ModelServiceError),
@@ -119,6 +122,10 @@ impl IntoResponse for ApiError {
                     HeaderValue::from(seconds),
                 );
             }
+            Self::NoActiveModel => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorBody::new("no_active_model", message),
+            ),
             Self::ModelService(ModelServiceError::Refused { status, body }) => (status, body),
             Self::ModelService(ref cause @ ModelServiceError::Unavailable(_)) => {
                 tracing::warn!(error = %cause, "model service unavailable");

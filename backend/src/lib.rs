@@ -1,7 +1,9 @@
 //! Lifeboat's backend: the API the web app talks to. It owns Postgres and is the only
 //! caller of the model service.
 
+pub mod active;
 pub mod auth;
+pub mod bootstrap;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -9,6 +11,7 @@ pub mod model_client;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod training;
 
 pub use config::Config;
 pub use startup::Application;

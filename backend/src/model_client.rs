@@ -2,11 +2,13 @@
 //! timeouts, so a slow or absent model service never holds a request for long.
 
 use lifeboat_api_types::{
-    ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, ModelSummary,
+    ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, TrainModel, TrainedModel,
 };
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How a call to the model service failed.
 #[derive(Debug, thiserror::Error)]
@@ -24,14 +26,17 @@ pub enum ModelServiceError {
 pub struct ModelClient {
     http: reqwest::Client,
     base_url: String,
+    training_timeout: Duration,
 }
 
 impl ModelClient {
-    /// A client for the service at `base_url` (e.g. `http://model-service:8001`).
+    /// A client for the service at `base_url` (e.g. `http://model-service:8001`); calls time
+    /// out after `timeout`, trainings after `training_timeout`.
     pub fn new(
         base_url: &str,
         connect_timeout: Duration,
         timeout: Duration,
+        training_timeout: Duration,
     ) -> reqwest::Result<Self> {
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
@@ -42,6 +47,7 @@ impl ModelClient {
         Ok(Self {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            training_timeout,
         })
     }
 
@@ -58,38 +64,34 @@ impl ModelClient {
         if let Some(id) = request_id {
             call = call.header(REQUEST_ID, id);
         }
-        let response = call.send().await.map_err(unavailable)?;
-        let status = response.status();
-        if status.is_success() {
-            return response.json().await.map_err(unavailable);
-        }
-        if status.is_client_error() {
-            let body = response.json::<ErrorBody>().await.unwrap_or_else(|_| {
-                ErrorBody::new(
-                    "model_service_refused",
-                    "the model service refused the request",
-                )
-            });
-            return Err(ModelServiceError::Refused { status, body });
-        }
-        Err(ModelServiceError::Unavailable(format!("answered {status}")))
+        answer(call).await
+    }
+
+    /// Trains and saves a model; answers when it is done (this takes seconds to minutes).
+    pub async fn train(&self, request: &TrainModel) -> Result<TrainedModel, ModelServiceError> {
+        let call = self
+            .http
+            .post(format!("{}/models", self.base_url))
+            .timeout(self.training_timeout)
+            .json(request);
+        answer(call).await
     }
 
     /// The models the model service has loaded.
-    pub async fn models(&self) -> Result<Vec<ModelSummary>, ModelServiceError> {
-        let response = self
-            .http
-            .get(format!("{}/models", self.base_url))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        if !response.status().is_success() {
-            return Err(ModelServiceError::Unavailable(format!(
-                "answered {}",
-                response.status()
-            )));
+    pub async fn models(&self) -> Result<Vec<TrainedModel>, ModelServiceError> {
+        answer(self.http.get(format!("{}/models", self.base_url))).await
+    }
+
+    /// Deletes a model's artifact; `Ok(false)` when the model service did not have it.
+    pub async fn delete_model(&self, id: Uuid) -> Result<bool, ModelServiceError> {
+        let call = self.http.delete(format!("{}/models/{id}", self.base_url));
+        match answer::<serde::de::IgnoredAny>(call).await {
+            Ok(_) => Ok(true),
+            Err(ModelServiceError::Refused { status, .. }) if status == StatusCode::NOT_FOUND => {
+                Ok(false)
+            }
+            Err(error) => Err(error),
         }
-        response.json().await.map_err(unavailable)
     }
 
     /// `Ok` when the model service says it is ready; otherwise why not.
@@ -111,6 +113,35 @@ impl ModelClient {
             .unwrap_or_else(|| "not ready".into());
         Err(format!("model service: {reason}"))
     }
+}
+
+/// Sends `call` and reads a success as `T` (an empty body as `null`); a 4xx becomes `Refused`
+/// with the model service's error body, anything else `Unavailable`.
+async fn answer<T: DeserializeOwned>(
+    call: reqwest::RequestBuilder,
+) -> Result<T, ModelServiceError> {
+    let response = call.send().await.map_err(unavailable)?;
+    let status = response.status();
+    if status.is_success() {
+        let bytes = response.bytes().await.map_err(unavailable)?;
+        let bytes = if bytes.is_empty() {
+            &b"null"[..]
+        } else {
+            &bytes[..]
+        };
+        return serde_json::from_slice(bytes)
+            .map_err(|e| ModelServiceError::Unavailable(format!("unreadable answer: {e}")));
+    }
+    if status.is_client_error() {
+        let body = response.json::<ErrorBody>().await.unwrap_or_else(|_| {
+            ErrorBody::new(
+                "model_service_refused",
+                "the model service refused the request",
+            )
+        });
+        return Err(ModelServiceError::Refused { status, body });
+    }
+    Err(ModelServiceError::Unavailable(format!("answered {status}")))
 }
 
 fn unavailable(error: reqwest::Error) -> ModelServiceError {

@@ -1,12 +1,15 @@
 //! Building and running the backend: database pool and migrations, the model service
 //! client, the listener; then serving until SIGTERM.
 
+use crate::active::ActiveModels;
 use crate::auth::{Email, JwtKeys, LoginThrottle, Password, hash_password, load_or_create_secret};
+use crate::bootstrap;
 use crate::config::Config;
-use crate::db::users;
+use crate::db::{jobs, users};
 use crate::model_client::ModelClient;
 use crate::routes;
 use crate::state::AppState;
+use crate::training::Trainer;
 use anyhow::Context;
 use lifeboat_service_kit::server;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +18,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use uuid::Uuid;
 
 /// How long start-up waits for Postgres to accept the migrations.
 const MIGRATION_PATIENCE: Duration = Duration::from_secs(60);
@@ -24,6 +28,9 @@ const MIGRATION_PATIENCE: Duration = Duration::from_secs(60);
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// Jobs a restart interrupted (now failed), whose artifacts may need removing.
+    interrupted_jobs: Vec<Uuid>,
+    train_default_models: bool,
 }
 
 impl Application {
@@ -48,8 +55,17 @@ impl Application {
             &config.model_service_url,
             config.model_service_connect_timeout(),
             config.model_service_timeout(),
+            config.training_timeout(),
         )
         .context("cannot build the model service client")?;
+        let interrupted_jobs = fail_interrupted_jobs(&db).await?;
+        let active = Arc::new(ActiveModels::default());
+        let trainer = Trainer::new(
+            db.clone(),
+            model.clone(),
+            Arc::clone(&active),
+            config.training_queue_limit,
+        );
         let listener = server::bind(config.host, config.port).await?;
         Ok(Self {
             listener,
@@ -58,7 +74,11 @@ impl Application {
                 model,
                 jwt: Arc::new(jwt),
                 login_throttle: Arc::new(LoginThrottle::default()),
+                active,
+                trainer,
             },
+            interrupted_jobs,
+            train_default_models: config.train_default_models,
         })
     }
 
@@ -67,10 +87,30 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until asked to stop, finishing in-flight requests.
+    /// Starts the background start-up work, then serves until asked to stop, finishing
+    /// in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tokio::spawn(bootstrap::run(
+            self.state.clone(),
+            self.interrupted_jobs,
+            self.train_default_models,
+        ));
         server::serve("backend", self.listener, routes::router(self.state)).await
     }
+}
+
+/// Fails the jobs that were queued or running when the backend last stopped: nothing runs
+/// them any more. Returns their ids.
+async fn fail_interrupted_jobs(db: &PgPool) -> anyhow::Result<Vec<Uuid>> {
+    let mut conn = db.acquire().await.context("cannot reach the database")?;
+    let ids = jobs::fail_unfinished(&mut conn, bootstrap::INTERRUPTED).await?;
+    if !ids.is_empty() {
+        tracing::warn!(
+            jobs = ids.len(),
+            "failed the training jobs a restart interrupted"
+        );
+    }
+    Ok(ids)
 }
 
 /// Help texts of the backend's own metrics (the HTTP ones come from the service kit).
@@ -82,6 +122,16 @@ fn describe_metrics() {
         "inference_requests_total",
         "Predictions asked of the model service, by algorithm and outcome"
     );
+    metrics::describe_counter!(
+        "training_jobs_total",
+        "Training jobs finished, by algorithm and status"
+    );
+    metrics::describe_histogram!(
+        "training_job_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time from a training job's start to its end, by algorithm"
+    );
+    metrics::describe_gauge!("training_jobs_in_queue", "Training jobs waiting to run");
     metrics::describe_histogram!(
         "inference_duration_seconds",
         metrics::Unit::Seconds,

@@ -1,7 +1,9 @@
 //! What the handlers share.
 
+use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LoginThrottle};
 use crate::model_client::ModelClient;
+use crate::training::Trainer;
 use sqlx::PgPool;
 use std::sync::Arc;
 
@@ -12,4 +14,6 @@ pub struct AppState {
     pub model: ModelClient,
     pub jwt: Arc<JwtKeys>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub active: Arc<ActiveModels>,
+    pub trainer: Trainer,
 }

@@ -1,4 +1,6 @@
 //! Database queries, one module per table. Functions take `&mut PgConnection` so callers
 //! decide the transaction.
 
+pub mod jobs;
+pub mod models;
 pub mod users;

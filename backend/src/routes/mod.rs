@@ -10,6 +10,7 @@ mod health;
 mod inference;
 mod models;
 mod pagination;
+mod training;
 
 use crate::auth::RequireAdmin;
 use crate::error::ApiError;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(admin_users::router())
         .merge(models::router())
+        .merge(training::router())
         .layer(from_fn_with_state(state.clone(), admin_guard))
         .with_state(state)
 }

@@ -8,3 +8,4 @@ mod auth;
 mod health;
 mod helpers;
 mod inference;
+mod training;

@@ -8,7 +8,7 @@ use std::fmt;
 use uuid::Uuid;
 
 /// The learning algorithm behind a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "sqlx",
@@ -450,6 +450,8 @@ pub struct ModelSummary {
     pub algorithm: Algorithm,
     /// Whether it answers predictions for its algorithm.
     pub is_active: bool,
+    /// The model service no longer has its file (a lost volume, say): it cannot answer.
+    pub artifact_missing: bool,
     /// Accuracy on the held-out split.
     pub accuracy: f64,
     /// The features it was trained on, in order.
