@@ -12,9 +12,13 @@ use uuid::Uuid;
 /// invalidate it at once; this bounds how stale another process's changes can look.
 const FRESH_FOR: Duration = Duration::from_secs(5);
 
+/// The active model of each algorithm that has one.
+type Active = Vec<(Algorithm, Uuid)>;
+
 #[derive(Debug, Default)]
 pub struct ActiveModels {
-    cached: RwLock<Option<(Instant, Vec<(Algorithm, Uuid)>)>>,
+    /// When the registry was read, and what it said.
+    cached: RwLock<Option<(Instant, Active)>>,
 }
 
 impl ActiveModels {
