@@ -10,3 +10,21 @@ pub mod state;
 
 pub use config::Config;
 pub use startup::Application;
+
+use clap::Parser;
+use lifeboat_service_kit::{probe, run_service, telemetry};
+use std::process::ExitCode;
+
+/// What the binary does: `healthcheck [path]` probes a running service; otherwise read the
+/// configuration, log JSON, and serve until SIGTERM.
+pub async fn run_from_env() -> ExitCode {
+    if let Some(code) = probe::run_if_requested("MODEL_SERVICE_PORT", 8001) {
+        return code;
+    }
+    telemetry::init();
+    let config = Config::parse();
+    run_service("model-service", async {
+        Application::build(config).await?.run_until_stopped().await
+    })
+    .await
+}

@@ -1,19 +1,8 @@
-//! Entry point: configuration, logs, then the service. `healthcheck [path]` probes a running one.
+//! Entry point: see [`lifeboat_model_service::run_from_env`].
 
-use clap::Parser;
-use lifeboat_model_service::{Application, Config};
-use lifeboat_service_kit::{probe, run_service, telemetry};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    if let Some(code) = probe::run_if_requested("MODEL_SERVICE_PORT", 8001) {
-        return code;
-    }
-    telemetry::init();
-    let config = Config::parse();
-    run_service("model-service", async {
-        Application::build(config).await?.run_until_stopped().await
-    })
-    .await
+    lifeboat_model_service::run_from_env().await
 }

@@ -63,6 +63,10 @@ fn describe_metrics() {
         "model_trainings_total",
         "Trainings run by the model service, by algorithm and status"
     );
+    metrics::describe_gauge!(
+        "model_trainings_in_progress",
+        "Models being trained right now"
+    );
     metrics::describe_histogram!(
         "model_training_duration_seconds",
         metrics::Unit::Seconds,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// The shared Titanic training set: `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv`
 /// beside the checkout.
-fn dataset_path() -> PathBuf {
+pub fn dataset_path() -> PathBuf {
     std::env::var_os("LIFEBOAT_DATASET_PATH")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -21,7 +21,29 @@ pub struct Stack {
     /// The frontend service: the one origin a browser talks to.
     pub address: String,
     pub client: reqwest::Client,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    /// The model service's artifact folder.
+    pub model_dir: tempfile::TempDir,
+    _static_dir: tempfile::TempDir,
+}
+
+/// The backend's configuration in these tests, with the model service at `model_url`.
+pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
+    lifeboat_backend::Config {
+        host: [127, 0, 0, 1].into(),
+        port: 0,
+        database_url: "postgres://unused".into(),
+        database_max_connections: 5,
+        model_service_url: model_url,
+        model_service_connect_timeout_ms: 500,
+        model_service_timeout_ms: 3000,
+        training_timeout_s: 120,
+        training_queue_limit: 4,
+        train_default_models: true,
+        jwt_secret: Some("cross-service-test-secret-of-32-bytes+".into()),
+        jwt_secret_file: None,
+        admin_email: Some(ADMIN_EMAIL.into()),
+        admin_password: Some(ADMIN_PASSWORD.into()),
+    }
 }
 
 pub async fn spawn_stack(db: PgPool) -> Stack {
@@ -34,30 +56,16 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
             dataset_url: "http://127.0.0.1:9/not-used".into(),
             dataset_sha256: lifeboat_model_service::ml::dataset::TITANIC_SHA256.into(),
             model_dir: model_dir.path().to_owned(),
+            training_slots: 1,
         })
         .await
         .unwrap();
     let model_url = format!("http://127.0.0.1:{}", model_service.port());
     tokio::spawn(model_service.run_until_stopped());
 
-    let backend = lifeboat_backend::Application::build_with_pool(
-        lifeboat_backend::Config {
-            host: [127, 0, 0, 1].into(),
-            port: 0,
-            database_url: "postgres://unused".into(),
-            database_max_connections: 5,
-            model_service_url: model_url,
-            model_service_connect_timeout_ms: 500,
-            model_service_timeout_ms: 3000,
-            jwt_secret: Some("cross-service-test-secret-of-32-bytes+".into()),
-            jwt_secret_file: None,
-            admin_email: Some(ADMIN_EMAIL.into()),
-            admin_password: Some(ADMIN_PASSWORD.into()),
-        },
-        db,
-    )
-    .await
-    .unwrap();
+    let backend = lifeboat_backend::Application::build_with_pool(backend_config(model_url), db)
+        .await
+        .unwrap();
     let backend_url = format!("http://127.0.0.1:{}", backend.port());
     tokio::spawn(backend.run_until_stopped());
 
@@ -79,9 +87,11 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
     let stack = Stack {
         address,
         client: reqwest::Client::new(),
-        _dirs: (model_dir, static_dir),
+        model_dir,
+        _static_dir: static_dir,
     };
     stack.wait_until_ready().await;
+    stack.wait_until_predicting().await;
     stack
 }
 
@@ -102,6 +112,52 @@ impl Stack {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the stack did not become ready");
+    }
+
+    /// Polls a prediction until the default forest, trained by the backend on this fresh
+    /// install, answers it (up to 120 s).
+    async fn wait_until_predicting(&self) {
+        for _ in 0..1200 {
+            let answered = self
+                .post("/api/inference")
+                .json(&serde_json::json!({"pclass":1,"sex":"female","sibsp":0,"parch":0}))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200);
+            if answered {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the default model never answered");
+    }
+
+    /// The admin's view of the registry's first page, once it holds `count` models.
+    pub async fn models_once(&self, token: &str, count: usize) -> serde_json::Value {
+        for _ in 0..1200 {
+            let page: serde_json::Value = self
+                .get("/api/models")
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if page["items"].as_array().is_some_and(|m| m.len() == count) {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the registry never held {count} models");
+    }
+
+    /// The artifact files in the model folder.
+    pub fn artifact_files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.model_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
     }
 
     pub fn post(&self, path: &str) -> reqwest::RequestBuilder {

@@ -7,4 +7,6 @@
 
 mod accounts;
 mod helpers;
+mod models;
 mod prediction;
+mod process;

@@ -63,7 +63,11 @@ async fn create(
     let algorithm = request.estimator.algorithm();
     tracing::info!(model_id = %request.model_id, %algorithm, "training started");
     let outcome = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let model = train::train(&dataset, &request).map_err(ApiError::Training)?;
+        let in_progress = metrics::gauge!("model_trainings_in_progress");
+        in_progress.increment(1.0);
+        let model = train::train(&dataset, &request).map_err(ApiError::Training);
+        in_progress.decrement(1.0);
+        let model = model?;
         if !still_wanted.load(Ordering::SeqCst) {
             return Err(ApiError::Internal(anyhow::anyhow!(
                 "the caller left during training; the model is not saved"

@@ -1,0 +1,171 @@
+//! The model service as a real process that a test kills: a training job whose model
+//! service dies mid-training ends `failed`, and no artifact of it remains.
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, dataset_path};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A model service process on its own port; killed when dropped.
+struct ModelServiceProcess {
+    child: Child,
+    url: String,
+}
+
+impl ModelServiceProcess {
+    async fn start(model_dir: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_model-service-process"))
+            .env("MODEL_SERVICE_HOST", "127.0.0.1")
+            .env("MODEL_SERVICE_PORT", port.to_string())
+            .env("DATASET_PATH", dataset_path())
+            .env("DATASET_URL", "http://127.0.0.1:9/not-used")
+            .env("MODEL_DIR", model_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let process = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        process.wait_until_ready().await;
+        process
+    }
+
+    async fn wait_until_ready(&self) {
+        for _ in 0..600 {
+            let ready = reqwest::get(format!("{}/ready", self.url))
+                .await
+                .is_ok_and(|r| r.status() == 200);
+            if ready {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the model service process did not become ready");
+    }
+
+    /// Waits until the service reports a training in progress.
+    async fn wait_until_training(&self) {
+        for _ in 0..600 {
+            let metrics = reqwest::get(format!("{}/metrics", self.url))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if metrics
+                .lines()
+                .any(|l| l == "model_trainings_in_progress 1")
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no training started");
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ModelServiceProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_job_whose_model_service_dies_mid_training_ends_failed_and_leaves_no_artifact(
+    db: PgPool,
+) {
+    let model_dir = tempfile::tempdir().unwrap();
+    let mut model_service = ModelServiceProcess::start(model_dir.path()).await;
+    let backend = lifeboat_backend::Application::build_with_pool(
+        lifeboat_backend::Config {
+            train_default_models: false,
+            ..crate::helpers::backend_config(model_service.url.clone())
+        },
+        db,
+    )
+    .await
+    .unwrap();
+    let api = format!("http://127.0.0.1:{}", backend.port());
+    tokio::spawn(backend.run_until_stopped());
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{api}/api/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap();
+
+    // A big forest: seconds of work, long enough to be cut short.
+    let accepted: Value = client
+        .post(format!("{api}/api/training"))
+        .bearer_auth(token)
+        .json(&json!({
+            "algorithm": "random_forest", "name": "cut short", "features": ["age", "fare", "sex"],
+            "params": {"trees": 500, "max_depth": null, "feature_share": 1.0, "bootstrap_share": 1.0}
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let job_id = accepted["job_id"].as_str().unwrap();
+    model_service.wait_until_training().await;
+    model_service.kill();
+
+    let mut job = Value::Null;
+    for _ in 0..300 {
+        job = client
+            .get(format!("{api}/api/training/{job_id}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if job["status"] == "failed" || job["status"] == "succeeded" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"].as_str().unwrap().contains("model service"),
+        "{job}"
+    );
+
+    // Restarted on the same folder, the service has no trace of the model.
+    let restarted = ModelServiceProcess::start(model_dir.path()).await;
+    let models: Vec<Value> = reqwest::get(format!("{}/models", restarted.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(models.is_empty(), "{models:?}");
+    let files: Vec<_> = std::fs::read_dir(model_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(files.is_empty(), "{files:?}");
+}
