@@ -30,12 +30,16 @@ start() {
     "$bin/lifeboat-frontend-service" >"$dir/frontend-service.log" 2>&1 &
   echo $! >"$dir/frontend-service.pid"
 
-  for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$fe/ready" >/dev/null 2>&1; then
+  # Ready, and the default model (trained by the backend on a fresh install) answers.
+  for _ in $(seq 1 240); do
+    if curl -fsS "http://127.0.0.1:$fe/ready" >/dev/null 2>&1 &&
+      curl -fsS -H 'content-type: application/json' \
+        -d '{"pclass":1,"sex":"female","sibsp":0,"parch":0}' \
+        "http://127.0.0.1:$fe/api/inference" >/dev/null 2>&1; then
       echo "stack ready at http://127.0.0.1:$fe (logs in $dir)"
       return 0
     fi
-    sleep 1
+    sleep 0.5
   done
   echo "the stack did not become ready; last log lines:" >&2
   tail -n 5 "$dir"/*.log >&2

@@ -1,6 +1,7 @@
 //! What the backend does once the model service is up, in the background: remove artifacts
-//! of jobs a restart interrupted, mark models whose artifact is gone, and on a fresh install
-//! train and activate a default random forest and SVM through the ordinary job path.
+//! of jobs a restart interrupted, mark models whose artifact is gone, and for each algorithm
+//! without a usable model (a fresh install, or a lost model volume) train and activate a
+//! default one through the ordinary job path.
 
 use crate::db::{jobs, models};
 use crate::state::AppState;
@@ -52,11 +53,12 @@ async fn reconcile(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// For each algorithm without any model (and no job on the way), trains and activates one.
+/// For each algorithm without a usable model (and no job on the way), trains and activates
+/// one.
 async fn ensure_default_models(state: &AppState) -> anyhow::Result<()> {
     for algorithm in Algorithm::ALL {
         let mut conn = state.db.acquire().await?;
-        let needed = models::count(&mut conn, algorithm).await? == 0
+        let needed = models::count_ready(&mut conn, algorithm).await? == 0
             && !jobs::any_unfinished(&mut conn, algorithm).await?;
         drop(conn);
         if needed {

@@ -206,11 +206,11 @@ pub async fn delete(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// The active model of each algorithm that has one.
+/// The active model of each algorithm that has one whose artifact is there.
 pub async fn active(conn: &mut PgConnection) -> sqlx::Result<Vec<(Algorithm, Uuid)>> {
     let rows = sqlx::query!(
         r#"SELECT algorithm AS "algorithm: Algorithm", model_id
-           FROM model WHERE is_active ORDER BY algorithm"#
+           FROM model WHERE is_active AND status = 'ready' ORDER BY algorithm"#
     )
     .fetch_all(conn)
     .await?;
@@ -220,10 +220,10 @@ pub async fn active(conn: &mut PgConnection) -> sqlx::Result<Vec<(Algorithm, Uui
         .collect())
 }
 
-/// How many models of `algorithm` exist.
-pub async fn count(conn: &mut PgConnection, algorithm: Algorithm) -> sqlx::Result<i64> {
+/// How many usable models (artifact present) of `algorithm` exist.
+pub async fn count_ready(conn: &mut PgConnection, algorithm: Algorithm) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM model WHERE algorithm = $1"#,
+        r#"SELECT count(*) AS "count!" FROM model WHERE algorithm = $1 AND status = 'ready'"#,
         algorithm as Algorithm
     )
     .fetch_one(conn)
