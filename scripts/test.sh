@@ -54,6 +54,8 @@ against_local_stack() {
     problems=$(curl -fsS "http://127.0.0.1:$port/metrics" | promtool check metrics 2>&1) || true
     if [ -n "$problems" ]; then echo "port $port: $problems"; status=1; else echo "port $port: clean"; fi
   done
+  echo "--- prometheus/prometheus.yml passes promtool's check"
+  promtool check config prometheus/prometheus.yml || status=$?
   echo "--- browser suite (Playwright, Chromium)"
   (cd tests/e2e && LIFEBOAT_BASE_URL=$base npx playwright test) || status=$?
   scripts/local-stack.sh stop
