@@ -7,16 +7,19 @@ mod auth;
 mod error;
 mod model;
 mod passenger;
+mod training;
 
 pub use auth::{Credentials, Page, Role, RoleChange, TokenResponse, User};
 
 pub use error::{ErrorBody, FieldErrors};
 pub use model::{
-    Algorithm, Estimator, Feature, ForestParams, JobAccepted, JobStatus, Kernel, ModelDetails,
-    ModelMetrics, ModelSummary, SvmParams, TrainModel, TrainedModel, TrainingJob, TrainingRequest,
-    TrainingSpec, limits as training_limits,
+    Algorithm, Estimator, Feature, ForestParams, Kernel, ModelDetails, ModelMetrics, ModelSummary,
+    SvmParams, limits as training_limits,
 };
 pub use passenger::{Embarked, InferenceRequest, InferenceResponse, Passenger, Sex, limits};
+pub use training::{
+    JobAccepted, JobStatus, TrainModel, TrainedModel, TrainingJob, TrainingRequest, TrainingSpec,
+};
 
 /// Liveness/readiness answer of every service's `/health` and `/ready`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use lifeboat_api_types::{FieldErrors, TrainModel, TrainedModel};
+use lifeboat_api_types::{TrainModel, TrainedModel};
 use lifeboat_service_kit::{Id, Json as JsonBody};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,7 +45,7 @@ async fn create(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<TrainModel>,
 ) -> Result<(StatusCode, Json<TrainedModel>), ApiError> {
-    check(&request)?;
+    request.check().map_err(ApiError::Validation)?;
     if state.models.get(Some(request.model_id)).is_some() {
         return Err(ApiError::ModelExists(request.model_id));
     }
@@ -99,22 +99,6 @@ async fn create(
     let described = model.describe(&sha256);
     state.models.insert(model, sha256);
     Ok((StatusCode::CREATED, Json(described)))
-}
-
-/// The rules the backend applies too: a name, at least one feature, parameters in range.
-fn check(request: &TrainModel) -> Result<(), ApiError> {
-    let mut errors = request.estimator.check().err().unwrap_or_default();
-    if request.features.is_empty() {
-        errors.insert("features".into(), "choose at least one feature".into());
-    }
-    if request.name.trim().is_empty() {
-        errors.insert("name".into(), "is required".into());
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(FieldErrors::from_iter(errors)))
-    }
 }
 
 /// Deletes the model's file and forgets it (204); 404 when there was neither.

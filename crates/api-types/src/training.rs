@@ -1,0 +1,330 @@
+//! Training on the wire: a training request and its rules, the model service's train call
+//! and answer, and training jobs.
+
+use crate::model::limits;
+use crate::{Algorithm, Estimator, Feature, FieldErrors, ModelMetrics};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// `POST /api/training` body, as it arrives: nothing trusted yet (see [`TrainingRequest::spec`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The algorithm's parameters; any left out take their defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+    /// Make the new model the active one of its algorithm when it succeeds.
+    #[serde(default)]
+    pub activate: bool,
+}
+
+/// A training request that has passed the rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSpec {
+    pub name: String,
+    /// Distinct, in the order asked.
+    pub features: Vec<Feature>,
+    pub estimator: Estimator,
+    pub activate: bool,
+}
+
+impl TrainingRequest {
+    /// Applies the rules; on failure every offending field is named with its reason.
+    pub fn spec(&self) -> Result<TrainingSpec, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.as_deref().map(str::trim).unwrap_or_default();
+        if name.is_empty() {
+            errors.insert("name".into(), "is required".into());
+        } else if name.chars().count() > limits::NAME_MAX_CHARS {
+            errors.insert("name".into(), "must be at most 100 characters".into());
+        }
+
+        let mut features = Vec::new();
+        match &self.features {
+            None => {
+                errors.insert("features".into(), "is required".into());
+            }
+            Some(names) if names.is_empty() => {
+                errors.insert("features".into(), "choose at least one feature".into());
+            }
+            Some(names) => {
+                let unknown: Vec<&str> = names
+                    .iter()
+                    .filter(|n| Feature::parse(n).is_none())
+                    .map(String::as_str)
+                    .collect();
+                if unknown.is_empty() {
+                    for feature in names.iter().filter_map(|n| Feature::parse(n)) {
+                        if !features.contains(&feature) {
+                            features.push(feature);
+                        }
+                    }
+                } else {
+                    let known: Vec<&str> = Feature::ALL.iter().map(|f| f.as_str()).collect();
+                    errors.insert(
+                        "features".into(),
+                        format!(
+                            "unknown feature {}; choose from {}",
+                            unknown.join(", "),
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+
+        let algorithm = match self.algorithm.as_deref() {
+            None => {
+                errors.insert("algorithm".into(), "is required".into());
+                None
+            }
+            Some(text) => {
+                let algorithm = Algorithm::parse(text);
+                if algorithm.is_none() {
+                    errors.insert(
+                        "algorithm".into(),
+                        "must be \"random_forest\" or \"svm\"".into(),
+                    );
+                }
+                algorithm
+            }
+        };
+        let estimator = algorithm.and_then(|algorithm| match self.params_for(algorithm) {
+            Ok(estimator) => match estimator.check() {
+                Ok(()) => Some(estimator),
+                Err(fields) => {
+                    errors.extend(fields);
+                    None
+                }
+            },
+            Err(reason) => {
+                errors.insert("params".into(), reason);
+                None
+            }
+        });
+
+        match estimator {
+            Some(estimator) if errors.is_empty() => Ok(TrainingSpec {
+                name: name.to_owned(),
+                features,
+                estimator,
+                activate: self.activate,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    fn params_for(&self, algorithm: Algorithm) -> Result<Estimator, String> {
+        let params = match &self.params {
+            None | Some(serde_json::Value::Null) => return Ok(Estimator::default_for(algorithm)),
+            Some(params) => params.clone(),
+        };
+        let parsed = match algorithm {
+            Algorithm::RandomForest => serde_json::from_value(params).map(Estimator::RandomForest),
+            Algorithm::Svm => serde_json::from_value(params).map(Estimator::Svm),
+        };
+        parsed.map_err(|e| format!("not valid for {algorithm}: {e}"))
+    }
+}
+
+/// The model service's `POST /models` body: train and save one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainModel {
+    /// The id the new model gets (the backend's training job id).
+    pub model_id: Uuid,
+    pub name: String,
+    pub features: Vec<Feature>,
+    pub estimator: Estimator,
+}
+
+impl TrainModel {
+    /// The rules of a training request, for a caller that is not the backend: a name, at
+    /// least one feature, parameters in range.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = self.estimator.check().err().unwrap_or_default();
+        if self.features.is_empty() {
+            errors.insert("features".into(), "choose at least one feature".into());
+        }
+        if self.name.trim().is_empty() {
+            errors.insert("name".into(), "is required".into());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A model as the model service has it: what it is, how good it is, where it lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    pub id: Uuid,
+    pub name: String,
+    pub features: Vec<Feature>,
+    pub estimator: Estimator,
+    pub metrics: ModelMetrics,
+    /// File name of the artifact in the model folder.
+    pub artifact_file: String,
+    pub artifact_sha256: String,
+    pub dataset_sha256: String,
+    pub training_seconds: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where a training job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type),
+    sqlx(type_name = "job_status", rename_all = "snake_case")
+)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl JobStatus {
+    /// True once the job will not change any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed)
+    }
+}
+
+/// `POST /api/training` answer (202).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobAccepted {
+    pub job_id: Uuid,
+}
+
+/// A training job as `GET /api/training[/{id}]` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingJob {
+    pub id: Uuid,
+    pub status: JobStatus,
+    pub name: String,
+    pub algorithm: Algorithm,
+    pub features: Vec<Feature>,
+    /// Why it failed, for people.
+    pub error: Option<String>,
+    /// The model it produced, once it succeeded (and until that model is deleted).
+    pub model_id: Option<Uuid>,
+    pub accuracy: Option<f64>,
+    pub requested_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ForestParams, Kernel, SvmParams};
+    use serde_json::json;
+
+    fn request(value: serde_json::Value) -> TrainingRequest {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_forest_request_without_params_gets_the_default_params() {
+        let spec = request(json!({
+            "algorithm": "random_forest", "features": ["sex", "pclass", "sex"], "name": " f "
+        }))
+        .spec()
+        .unwrap();
+        assert_eq!(spec.name, "f");
+        assert_eq!(spec.features, [Feature::Sex, Feature::Pclass]);
+        assert_eq!(
+            spec.estimator,
+            Estimator::RandomForest(ForestParams::default())
+        );
+        assert!(!spec.activate);
+    }
+
+    #[test]
+    fn partial_svm_params_are_completed_with_the_defaults() {
+        let spec = request(json!({
+            "algorithm": "svm", "features": ["age"], "name": "s",
+            "params": {"kernel": "linear", "c": 2.5}
+        }))
+        .spec()
+        .unwrap();
+        let Estimator::Svm(params) = spec.estimator else {
+            panic!("not an svm")
+        };
+        assert_eq!(params.kernel, Kernel::Linear);
+        assert_eq!(params.c, 2.5);
+        assert_eq!(params.kernel_width, SvmParams::default().kernel_width);
+    }
+
+    #[test]
+    fn unknown_features_an_empty_list_and_an_unknown_algorithm_are_named() {
+        let errors = request(json!({"algorithm": "knn", "features": ["age", "cabin"]}))
+            .spec()
+            .unwrap_err();
+        assert!(errors["features"].contains("cabin"), "{errors:?}");
+        assert!(errors["algorithm"].contains("svm"));
+        assert_eq!(errors["name"], "is required");
+
+        let errors = request(json!({"algorithm": "svm", "features": [], "name": "x"}))
+            .spec()
+            .unwrap_err();
+        assert_eq!(errors["features"], "choose at least one feature");
+    }
+
+    #[test]
+    fn out_of_range_and_unknown_params_are_named() {
+        let errors = request(json!({
+            "algorithm": "random_forest", "features": ["age"], "name": "x",
+            "params": {"trees": 0, "max_depth": 99, "feature_share": 1.5, "bootstrap_share": 0}
+        }))
+        .spec()
+        .unwrap_err();
+        let names: Vec<&str> = errors.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "params.bootstrap_share",
+                "params.feature_share",
+                "params.max_depth",
+                "params.trees"
+            ]
+        );
+
+        let errors = request(json!({
+            "algorithm": "svm", "features": ["age"], "name": "x", "params": {"gamma": 1}
+        }))
+        .spec()
+        .unwrap_err();
+        assert!(
+            errors["params"].contains("unknown field `gamma`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_longer_than_100_characters_is_refused() {
+        let errors = request(json!({
+            "algorithm": "svm", "features": ["age"], "name": "é".repeat(101)
+        }))
+        .spec()
+        .unwrap_err();
+        assert_eq!(errors["name"], "must be at most 100 characters");
+    }
+
+    #[test]
+    fn a_job_is_finished_once_it_succeeded_or_failed() {
+        assert!(JobStatus::Failed.is_finished() && JobStatus::Succeeded.is_finished());
+        assert!(!JobStatus::Running.is_finished() && !JobStatus::Queued.is_finished());
+    }
+}
