@@ -1,5 +1,6 @@
 //! `spawn_stack`: all three services wired together as in production.
 
+use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -95,61 +96,104 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
     stack
 }
 
-impl Stack {
-    /// Polls the frontend's `/ready` (which asks the backend, which asks Postgres and the
-    /// model service) until the whole chain is ready, for up to 60 s.
-    async fn wait_until_ready(&self) {
-        for _ in 0..600 {
-            let ready = self
-                .client
-                .get(format!("{}/ready", self.address))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200);
-            if ready {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+/// Asks `check` every 100 ms until it answers `Some`, for up to two minutes; panics naming
+/// `what` otherwise.
+pub async fn eventually<T>(what: &str, check: impl AsyncFn() -> Option<T>) -> T {
+    for _ in 0..1200 {
+        if let Some(found) = check().await {
+            return found;
         }
-        panic!("the stack did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what} did not happen within two minutes");
+}
+
+/// Whether `GET url` answers 200.
+pub async fn answers_ok(client: &reqwest::Client, url: &str) -> bool {
+    client
+        .get(url)
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+}
+
+/// Logs in at the API under `base` and returns the access token.
+pub async fn login(client: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
+    let response = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "login of {email}");
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// `GET url` with `token`, as JSON.
+pub async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Value {
+    client
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Polls training job `id` at the API under `base` until it succeeded or failed.
+pub async fn finished_job(client: &reqwest::Client, base: &str, token: &str, id: &str) -> Value {
+    let url = format!("{base}/api/training/{id}");
+    eventually(&format!("the end of job {id}"), async || {
+        let job = get_json(client, &url, token).await;
+        (job["status"] == "succeeded" || job["status"] == "failed").then_some(job)
+    })
+    .await
+}
+
+impl Stack {
+    /// Waits until the frontend's `/ready` (which asks the backend, which asks Postgres and
+    /// the model service) answers 200.
+    async fn wait_until_ready(&self) {
+        let url = format!("{}/ready", self.address);
+        eventually("the stack's readiness", async || {
+            answers_ok(&self.client, &url).await.then_some(())
+        })
+        .await;
     }
 
-    /// Polls a prediction until the default forest, trained by the backend on this fresh
-    /// install, answers it (up to 120 s).
+    /// Waits until the default forest, trained by the backend on this fresh install, answers
+    /// a prediction.
     async fn wait_until_predicting(&self) {
-        for _ in 0..1200 {
-            let answered = self
-                .post("/api/inference")
-                .json(&serde_json::json!({"pclass":1,"sex":"female","sibsp":0,"parch":0}))
+        eventually("a prediction from the default model", async || {
+            self.post("/api/inference")
+                .json(&json!({"pclass":1,"sex":"female","sibsp":0,"parch":0}))
                 .send()
                 .await
-                .is_ok_and(|r| r.status() == 200);
-            if answered {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the default model never answered");
+                .is_ok_and(|r| r.status() == 200)
+                .then_some(())
+        })
+        .await;
     }
 
     /// The admin's view of the registry's first page, once it holds `count` models.
-    pub async fn models_once(&self, token: &str, count: usize) -> serde_json::Value {
-        for _ in 0..1200 {
-            let page: serde_json::Value = self
-                .get("/api/models")
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            if page["items"].as_array().is_some_and(|m| m.len() == count) {
-                return page;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the registry never held {count} models");
+    pub async fn models_once(&self, token: &str, count: usize) -> Value {
+        let url = format!("{}/api/models", self.address);
+        eventually(&format!("a registry of {count} models"), async || {
+            let page = get_json(&self.client, &url, token).await;
+            page["items"]
+                .as_array()
+                .is_some_and(|m| m.len() == count)
+                .then_some(page)
+        })
+        .await
+    }
+
+    /// Polls training job `id` until it succeeded or failed.
+    pub async fn finished_job(&self, token: &str, id: &str) -> Value {
+        finished_job(&self.client, &self.address, token, id).await
     }
 
     /// The artifact files in the model folder.
@@ -168,16 +212,12 @@ impl Stack {
         self.client.get(format!("{}{path}", self.address))
     }
 
+    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.delete(format!("{}{path}", self.address))
+    }
+
     /// Logs in through the frontend service and returns the access token.
     pub async fn token(&self, email: &str, password: &str) -> String {
-        let response = self
-            .post("/api/auth/login")
-            .json(&serde_json::json!({"email": email, "password": password}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "login of {email}");
-        let body: serde_json::Value = response.json().await.unwrap();
-        body["access_token"].as_str().unwrap().to_owned()
+        login(&self.client, &self.address, email, password).await
     }
 }

@@ -1,12 +1,13 @@
 //! The model service as a real process that a test kills: a training job whose model
 //! service dies mid-training ends `failed`, and no artifact of it remains.
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, dataset_path};
+use crate::helpers::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, answers_ok, dataset_path, eventually, finished_job, login,
+};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 /// A model service process on its own port; killed when dropped.
 struct ModelServiceProcess {
@@ -40,36 +41,24 @@ impl ModelServiceProcess {
     }
 
     async fn wait_until_ready(&self) {
-        for _ in 0..600 {
-            let ready = reqwest::get(format!("{}/ready", self.url))
-                .await
-                .is_ok_and(|r| r.status() == 200);
-            if ready {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the model service process did not become ready");
+        let (client, url) = (reqwest::Client::new(), format!("{}/ready", self.url));
+        eventually("the model service process's readiness", async || {
+            answers_ok(&client, &url).await.then_some(())
+        })
+        .await;
     }
 
     /// Waits until the service reports a training in progress.
     async fn wait_until_training(&self) {
-        for _ in 0..600 {
-            let metrics = reqwest::get(format!("{}/metrics", self.url))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if metrics
+        let url = format!("{}/metrics", self.url);
+        eventually("a training in progress", async || {
+            let metrics = reqwest::get(&url).await.ok()?.text().await.ok()?;
+            metrics
                 .lines()
                 .any(|l| l == "model_trainings_in_progress 1")
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("no training started");
+                .then_some(())
+        })
+        .await;
     }
 
     fn kill(&mut self) {
@@ -103,16 +92,7 @@ async fn a_job_whose_model_service_dies_mid_training_ends_failed_and_leaves_no_a
     let api = format!("http://127.0.0.1:{}", backend.port());
     tokio::spawn(backend.run_until_stopped());
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{api}/api/auth/login"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap();
+    let token = &login(&client, &api, ADMIN_EMAIL, ADMIN_PASSWORD).await;
 
     // A big forest: seconds of work, long enough to be cut short.
     let accepted: Value = client
@@ -132,22 +112,7 @@ async fn a_job_whose_model_service_dies_mid_training_ends_failed_and_leaves_no_a
     model_service.wait_until_training().await;
     model_service.kill();
 
-    let mut job = Value::Null;
-    for _ in 0..300 {
-        job = client
-            .get(format!("{api}/api/training/{job_id}"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if job["status"] == "failed" || job["status"] == "succeeded" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let job = finished_job(&client, &api, token, job_id).await;
     assert_eq!(job["status"], "failed", "{job}");
     assert!(
         job["error"].as_str().unwrap().contains("model service"),
