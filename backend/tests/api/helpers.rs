@@ -150,6 +150,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// `GET path` with `token`, as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.get_with(path, token)
+            .await
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
     pub async fn get_with(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

@@ -43,12 +43,7 @@ fn forest_request() -> Value {
 
 async fn wait_for_job(app: &TestApp, token: &str, id: &str) -> Value {
     for _ in 0..200 {
-        let job: Value = app
-            .get_with(&format!("/api/training/{id}"), token)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let job: Value = app.get_json(&format!("/api/training/{id}"), token).await;
         if job["status"] == "succeeded" || job["status"] == "failed" {
             return job;
         }
@@ -85,12 +80,7 @@ async fn a_bad_training_request_gets_422_naming_each_field(db: PgPool) {
         let error: Value = response.json().await.unwrap();
         assert!(error["fields"][field].is_string(), "{field}: {error}");
     }
-    let jobs: Value = app
-        .get_with("/api/training", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let jobs: Value = app.get_json("/api/training", &token).await;
     assert_eq!(jobs["total"], 0, "no job is recorded for a refused request");
 }
 
@@ -115,12 +105,7 @@ async fn a_job_is_recorded_at_once_and_fails_with_a_reason_when_the_model_servic
     assert_eq!(job["features"], json!(["sex", "pclass"]));
     assert!(job["finished_at"].is_string());
 
-    let jobs: Value = app
-        .get_with("/api/training", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let jobs: Value = app.get_json("/api/training", &token).await;
     assert_eq!(jobs["total"], 1);
     assert_eq!(jobs["items"][0]["id"], id);
 }
@@ -223,12 +208,7 @@ async fn a_model_is_listed_with_its_features_and_described_with_its_metrics(db: 
         .unwrap();
     let (app, token) = admin_app(db, &closed_port_url()).await;
 
-    let page: Value = app
-        .get_with("/api/models", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/models", &token).await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["per_page"], 10);
     let item = &page["items"][0];
@@ -237,11 +217,8 @@ async fn a_model_is_listed_with_its_features_and_described_with_its_metrics(db: 
     assert_eq!(item["is_active"], false);
 
     let details: Value = app
-        .get_with(&format!("/api/models/{}", model.id), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/models/{}", model.id), &token)
+        .await;
     assert_eq!(
         details["metrics"]["confusion_matrix"],
         json!([[90, 20], [15, 54]])
@@ -295,12 +272,7 @@ async fn a_job_left_running_by_a_crash_is_failed_with_a_reason_at_start_up(db: P
 
     // A new backend process on the same database: the job can no longer finish.
     let _restarted = spawn(db, config(&closed_port_url())).await;
-    let job: Value = app
-        .get_with(&format!("/api/training/{id}"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let job: Value = app.get_json(&format!("/api/training/{id}"), &token).await;
     assert_eq!(job["status"], "failed");
     assert!(
         job["error"].as_str().unwrap().starts_with("interrupted"),
