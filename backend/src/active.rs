@@ -4,7 +4,7 @@
 use crate::db::models;
 use lifeboat_api_types::Algorithm;
 use sqlx::PgPool;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -13,12 +13,14 @@ use uuid::Uuid;
 const FRESH_FOR: Duration = Duration::from_secs(5);
 
 /// The active model of each algorithm that has one.
-type Active = Vec<(Algorithm, Uuid)>;
+pub type Active = Vec<(Algorithm, Uuid)>;
 
 #[derive(Debug, Default)]
 pub struct ActiveModels {
     /// When the registry was read, and what it said.
     cached: RwLock<Option<(Instant, Active)>>,
+    /// What the `active_model` gauge says, so a model no longer active is set back to 0.
+    published: Mutex<Active>,
 }
 
 impl ActiveModels {
@@ -34,17 +36,39 @@ impl ActiveModels {
         if let Some(choice) = fresh {
             return Ok(choice);
         }
+        Ok(pick(&self.refresh(db).await?))
+    }
+
+    /// Reads the registry, caches what it says and publishes it as the `active_model`
+    /// gauge.
+    pub async fn refresh(&self, db: &PgPool) -> sqlx::Result<Active> {
         let mut conn = db.acquire().await?;
         let active = models::active(&mut conn).await?;
-        let choice = pick(&active);
-        *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), active));
-        Ok(choice)
+        self.publish(&active);
+        *self.cached.write().unwrap_or_else(|p| p.into_inner()) =
+            Some((Instant::now(), active.clone()));
+        Ok(active)
+    }
+
+    fn publish(&self, active: &[(Algorithm, Uuid)]) {
+        let mut published = self.published.lock().unwrap_or_else(|p| p.into_inner());
+        for (algorithm, id) in published.iter().filter(|m| !active.contains(m)) {
+            active_model_gauge(*algorithm, *id).set(0.0);
+        }
+        for (algorithm, id) in active {
+            active_model_gauge(*algorithm, *id).set(1.0);
+        }
+        *published = active.to_vec();
     }
 
     /// Forgets the cached read (after an activation or a deletion).
     pub fn invalidate(&self) {
         *self.cached.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
+}
+
+fn active_model_gauge(algorithm: Algorithm, id: Uuid) -> metrics::Gauge {
+    metrics::gauge!("active_model", "algorithm" => algorithm.as_str(), "model_id" => id.to_string())
 }
 
 fn pick(active: &[(Algorithm, Uuid)]) -> Option<Uuid> {

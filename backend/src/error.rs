@@ -54,9 +54,11 @@ pub enum ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            sqlx::Error::PoolTimedOut => {
+                metrics::counter!("db_pool_timeouts_total").increment(1);
                 Self::DatabaseUnavailable(error)
             }
+            sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Self::DatabaseUnavailable(error),
             other => Self::Internal(anyhow::Error::new(other).context("database query failed")),
         }
     }

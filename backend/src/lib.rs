@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod gauges;
 pub mod model_client;
 pub mod routes;
 pub mod startup;

@@ -3,14 +3,15 @@
 
 use crate::active::ActiveModels;
 use crate::auth::{Email, JwtKeys, LoginThrottle, Password, hash_password, load_or_create_secret};
-use crate::bootstrap;
 use crate::config::Config;
 use crate::db::{jobs, users};
 use crate::model_client::ModelClient;
 use crate::routes;
 use crate::state::AppState;
 use crate::training::Trainer;
+use crate::{bootstrap, gauges};
 use anyhow::Context;
+use lifeboat_api_types::Algorithm;
 use lifeboat_service_kit::server;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
@@ -90,6 +91,7 @@ impl Application {
     /// Starts the background start-up work, then serves until asked to stop, finishing
     /// in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tokio::spawn(gauges::sample_forever(self.state.clone()));
         tokio::spawn(bootstrap::run(
             self.state.clone(),
             self.interrupted_jobs,
@@ -116,11 +118,12 @@ async fn fail_interrupted_jobs(db: &PgPool) -> anyhow::Result<Vec<Uuid>> {
 /// Help texts of the backend's own metrics (the HTTP ones come from the service kit).
 fn describe_metrics() {
     lifeboat_service_kit::metrics::handle();
+    gauges::describe();
     metrics::describe_counter!("logins_total", "Login attempts by outcome");
     metrics::describe_counter!("signups_total", "Accounts created");
     metrics::describe_counter!(
         "inference_requests_total",
-        "Predictions asked of the model service, by algorithm and outcome"
+        "Predictions asked of the model service, by model, algorithm and outcome"
     );
     metrics::describe_counter!(
         "training_jobs_total",
@@ -135,8 +138,25 @@ fn describe_metrics() {
     metrics::describe_histogram!(
         "inference_duration_seconds",
         metrics::Unit::Seconds,
-        "Time for the model service to answer a prediction, by algorithm"
+        "Time for the model service to answer a prediction, by model, algorithm and outcome"
     );
+    // Series that exist from the start, so rates and dashboards show 0 rather than nothing.
+    for outcome in ["success", "failure", "throttled"] {
+        metrics::counter!("logins_total", "outcome" => outcome).increment(0);
+    }
+    metrics::counter!("signups_total").increment(0);
+    metrics::counter!("db_pool_timeouts_total").increment(0);
+    for algorithm in Algorithm::ALL {
+        for status in ["succeeded", "failed"] {
+            metrics::counter!(
+                "training_jobs_total",
+                "algorithm" => algorithm.as_str(),
+                "status" => status
+            )
+            .increment(0);
+        }
+    }
+    metrics::gauge!("training_jobs_in_queue").increment(0.0);
 }
 
 /// The JWT secret: `JWT_SECRET` when set, else the generated file; refuses to start without.

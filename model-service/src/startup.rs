@@ -7,6 +7,7 @@ use crate::ml::dataset;
 use crate::routes;
 use crate::state::{AppState, ModelStore};
 use anyhow::Context;
+use lifeboat_api_types::Algorithm;
 use lifeboat_service_kit::server;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,7 +57,7 @@ fn describe_metrics() {
     metrics::describe_histogram!(
         "model_predict_duration_seconds",
         metrics::Unit::Seconds,
-        "Time to compute one prediction in the model, by algorithm"
+        "Time to compute one prediction in the model, by model and algorithm"
     );
     metrics::describe_gauge!("models_loaded", "Models loaded in memory");
     metrics::describe_counter!(
@@ -72,6 +73,18 @@ fn describe_metrics() {
         metrics::Unit::Seconds,
         "Time to train and evaluate one model, by algorithm"
     );
+    // Series that exist from the start, so rates and dashboards show 0 rather than nothing.
+    for algorithm in Algorithm::ALL {
+        for status in ["succeeded", "failed"] {
+            metrics::counter!(
+                "model_trainings_total",
+                "algorithm" => algorithm.as_str(),
+                "status" => status
+            )
+            .increment(0);
+        }
+    }
+    metrics::gauge!("model_trainings_in_progress").increment(0.0);
 }
 
 /// First wait before trying again to load the data set; it doubles up to [`MAX_RETRY_WAIT`].

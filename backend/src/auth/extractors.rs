@@ -39,6 +39,7 @@ impl FromRequestParts<AppState> for AuthUser {
             })
             .ok_or(ApiError::InvalidToken)?;
         let claims = state.jwt.verify(token).ok_or(ApiError::InvalidToken)?;
+        lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
         Ok(Self {
             id: claims.sub,
             role: claims.role,

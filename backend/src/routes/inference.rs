@@ -21,20 +21,29 @@ async fn infer(
     Json(mut request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
     request.passenger().map_err(ApiError::Validation)?;
-    if request.model_id.is_none() {
-        let active = state.active.default_model(&state.db).await?;
-        request.model_id = Some(active.ok_or(ApiError::NoActiveModel)?);
-    }
+    let model_id = match request.model_id {
+        Some(id) => id,
+        None => state
+            .active
+            .default_model(&state.db)
+            .await?
+            .ok_or(ApiError::NoActiveModel)?,
+    };
+    request.model_id = Some(model_id);
     let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok());
     let started = Instant::now();
     let outcome = state.model.infer(&request, request_id).await;
     let seconds = started.elapsed().as_secs_f64();
     let (algorithm, label) = match &outcome {
         Ok(p) => (p.algorithm.as_str(), "ok"),
-        Err(_) => ("none", "error"),
+        Err(_) => ("unknown", "error"),
     };
-    metrics::counter!("inference_requests_total", "algorithm" => algorithm, "outcome" => label)
-        .increment(1);
-    metrics::histogram!("inference_duration_seconds", "algorithm" => algorithm).record(seconds);
+    let labels = [
+        ("model_id", model_id.to_string()),
+        ("algorithm", algorithm.to_owned()),
+        ("outcome", label.to_owned()),
+    ];
+    metrics::counter!("inference_requests_total", &labels).increment(1);
+    metrics::histogram!("inference_duration_seconds", &labels).record(seconds);
     Ok(Json(outcome?))
 }

@@ -1,12 +1,14 @@
 //! Prometheus metrics: one recorder per process, the same HTTP series in every service
 //! (`http_requests_total` and `http_request_duration_seconds` by method, matched route and
-//! status), and the `GET /metrics` handler.
+//! status), the process's own memory, CPU and file descriptors, and the `GET /metrics`
+//! handler.
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use metrics_process::Collector;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -40,13 +42,23 @@ pub fn handle() -> &'static PrometheusHandle {
             metrics::Unit::Seconds,
             "Time to answer an HTTP request, by method, matched route and status"
         );
+        process_collector().describe();
         handle
     })
 }
 
+/// Reads `process_resident_memory_bytes`, `process_cpu_seconds_total`, open file
+/// descriptors and threads from the OS at each scrape.
+fn process_collector() -> &'static Collector {
+    static COLLECTOR: OnceLock<Collector> = OnceLock::new();
+    COLLECTOR.get_or_init(Collector::default)
+}
+
 /// `GET /metrics`: everything recorded so far, in the Prometheus text format.
 pub async fn render() -> Response {
-    let mut response = handle().render().into_response();
+    let handle = handle();
+    process_collector().collect();
+    let mut response = handle.render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

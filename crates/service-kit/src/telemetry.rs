@@ -4,8 +4,9 @@ use axum::Router;
 use axum::extract::Request as AxumRequest;
 use axum::http::{HeaderName, HeaderValue, Request};
 use axum::middleware::map_request;
+use tower_http::LatencyUnit;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
 
@@ -31,6 +32,12 @@ pub fn init() {
         .init();
 }
 
+/// Names the signed-in caller in the current request's span, so every later log line of
+/// the request carries `user_id`.
+pub fn record_user_id(user_id: &impl std::fmt::Display) {
+    tracing::Span::current().record("user_id", tracing::field::display(user_id));
+}
+
 /// Wraps `router` so every request gets an `x-request-id` (the caller's, cleaned by
 /// [`clean_request_id`], or a new UUID), runs inside a span that carries it, and returns it
 /// in the response.
@@ -39,6 +46,14 @@ pub fn with_request_tracing(router: Router) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
+                // One access line per request (status, latency), in the request's span, so
+                // one id finds the request in every service's log. Silence with
+                // RUST_LOG=info,tower_http=warn.
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                )
                 // A 5xx is logged once by the service's own error mapping, with its cause;
                 // the trace layer only notes it.
                 .on_failure(DefaultOnFailure::new().level(Level::WARN))
@@ -53,6 +68,8 @@ pub fn with_request_tracing(router: Router) -> Router {
                         request_id,
                         method = %req.method(),
                         path = %req.uri().path(),
+                        // Filled in by the service once it knows who is calling.
+                        user_id = tracing::field::Empty,
                     )
                 }),
         )

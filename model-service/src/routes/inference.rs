@@ -30,8 +30,12 @@ async fn infer(
     let algorithm = model.algorithm();
     let started = Instant::now();
     let prob = model.predict(&passenger);
-    metrics::histogram!("model_predict_duration_seconds", "algorithm" => algorithm.as_str())
-        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!(
+        "model_predict_duration_seconds",
+        "model_id" => model.id.to_string(),
+        "algorithm" => algorithm.as_str(),
+    )
+    .record(started.elapsed().as_secs_f64());
     Ok(Json(InferenceResponse {
         prob,
         survived: prob >= 0.5,

@@ -115,6 +115,8 @@ async fn metrics_count_the_request_by_route_and_time_the_prediction() {
         .infer(json!({"pclass":2,"sex":"male","age":40,"sibsp":0,"parch":0}))
         .await;
     assert_eq!(response.status(), 200);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    let model_id = answer["model_id"].as_str().unwrap();
 
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(
@@ -130,7 +132,11 @@ async fn metrics_count_the_request_by_route_and_time_the_prediction() {
         "{metrics}"
     );
     assert!(
-        metrics.contains(r#"model_predict_duration_seconds_count{algorithm="random_forest"}"#),
+        metrics
+            .lines()
+            .any(|l| l.starts_with("model_predict_duration_seconds_count{")
+                && l.contains(&format!(r#"model_id="{model_id}""#))
+                && l.contains(r#"algorithm="random_forest""#)),
         "{metrics}"
     );
     assert!(metrics.contains("models_loaded"), "{metrics}");
