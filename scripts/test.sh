@@ -49,11 +49,8 @@ against_local_stack() {
   local status=0 base=http://127.0.0.1:${FRONTEND_PORT:-18080}
   echo "--- JWT interoperability (PyJWT)"
   python3 tests/interop/verify_jwt.py "$base" "${LIFEBOAT_STACK_DIR:-$root/target/local-stack}/jwt_secret" || status=$?
-  echo "--- /metrics of every service pass promtool's lint"
-  for port in ${FRONTEND_PORT:-18080} ${BACKEND_PORT:-18000} ${MODEL_SERVICE_PORT:-18001}; do
-    problems=$(curl -fsS "http://127.0.0.1:$port/metrics" | promtool check metrics 2>&1) || true
-    if [ -n "$problems" ]; then echo "port $port: $problems"; status=1; else echo "port $port: clean"; fi
-  done
+  echo "--- observability: request ids across the logs, /metrics, the Grafana dashboard"
+  python3 tests/observability/check_stack.py || status=$?
   echo "--- prometheus/prometheus.yml passes promtool's check"
   promtool check config prometheus/prometheus.yml || status=$?
   echo "--- browser suite (Playwright, Chromium)"

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Checks the observability promises against the three services running natively
+(scripts/local-stack.sh), after making a request of each kind through the frontend service:
+
+1. one x-request-id sent to the frontend service appears in the JSON logs of all three
+   services, and an authenticated request's backend line names the user;
+2. no password or token ever reaches a log;
+3. every service's /metrics passes `promtool check metrics` and has the HTTP, process and
+   its own domain series;
+4. grafana/dashboards/services_overview.json parses, uses the provisioned data source, and
+   every panel query names only metrics the services export (checked against the scrapes).
+
+Usage: check_stack.py (settings from the environment, defaults match local-stack.sh)
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FRONTEND = f"http://127.0.0.1:{os.environ.get('FRONTEND_PORT', '18080')}"
+SERVICES = {
+    "frontend-service": FRONTEND,
+    "backend": f"http://127.0.0.1:{os.environ.get('BACKEND_PORT', '18000')}",
+    "model-service": f"http://127.0.0.1:{os.environ.get('MODEL_SERVICE_PORT', '18001')}",
+}
+LOG_DIR = os.environ.get("LIFEBOAT_STACK_DIR", os.path.join(ROOT, "target", "local-stack"))
+ADMIN_EMAIL = os.environ.get("ADMIN_EMAIL", "admin@lifeboat.test")
+ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "local-admin-password")
+DASHBOARD = os.path.join(ROOT, "grafana", "dashboards", "services_overview.json")
+DATASOURCES = os.path.join(ROOT, "grafana", "provisioning", "datasources", "prometheus.yml")
+
+HTTP_SERIES = ["http_requests_total", "http_request_duration_seconds_bucket",
+               "process_resident_memory_bytes", "process_cpu_seconds_total"]
+DOMAIN_SERIES = {
+    "frontend-service": [],
+    "backend": ["logins_total", "signups_total", "inference_requests_total",
+                "inference_duration_seconds_bucket", "training_jobs_total",
+                "training_job_duration_seconds_bucket", "training_jobs_in_queue",
+                "active_model", "db_pool_connections", "db_pool_max_connections"],
+    "model-service": ["model_predict_duration_seconds_bucket", "models_loaded",
+                      "model_trainings_total", "model_training_duration_seconds_bucket",
+                      "model_trainings_in_progress"],
+}
+# Series Prometheus makes itself for every target rather than reading them from it.
+PROMETHEUS_SERIES = {"up", "scrape_duration_seconds"}
+PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool",
+                "and", "or", "unless", "offset"}
+
+
+def call(method, path, body=None, token=None, request_id=None):
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    if request_id:
+        headers["x-request-id"] = request_id
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(FRONTEND + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return error.code, json.loads(raw) if raw else None
+
+
+def eventually(what, check, seconds=30):
+    """Polls `check` until it returns something truthy; fails with `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            sys.exit(f"FAIL: {what} (waited {seconds} s)")
+        time.sleep(0.25)
+
+
+def log_lines(service):
+    with open(os.path.join(LOG_DIR, f"{service}.log"), encoding="utf-8") as log:
+        return log.read().splitlines()
+
+
+def lines_with_request_id(service, request_id):
+    found = []
+    for line in log_lines(service):
+        if request_id not in line:
+            continue
+        event = json.loads(line)  # every line is JSON: a non-JSON one fails here
+        if event.get("span", {}).get("request_id") == request_id:
+            found.append(event)
+    return found
+
+
+def scrape(base):
+    with urllib.request.urlopen(base + "/metrics", timeout=10) as response:
+        return response.read().decode()
+
+
+def series_names(text):
+    return {line.split("{")[0].split(" ")[0]
+            for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def metric_names(expr):
+    """The metric names a PromQL expression reads: identifiers that are not functions,
+    aggregation clauses, label matchers, durations, strings or keywords."""
+    expr = re.sub(r'"(?:[^"\\]|\\.)*"', "", expr)            # strings
+    expr = re.sub(r"\{[^}]*\}", "", expr)                     # label matchers
+    expr = re.sub(r"\[[^\]]*\]", "", expr)                    # range selectors
+    expr = re.sub(r"\b(by|without|on|ignoring)\s*\([^)]*\)", "", expr)
+    names = set()
+    for match in re.finditer(r"[A-Za-z_:][A-Za-z0-9_:]*", expr):
+        followed_by = expr[match.end():].lstrip()[:1]
+        if followed_by != "(" and match.group() not in PROMQL_WORDS:
+            names.add(match.group())
+    return names
+
+
+def check_request_ids(admin_token, admin_id):
+    request_id = f"obs-check-{uuid.uuid4().hex[:12]}"
+    status, _ = call("POST", "/api/inference",
+                     {"pclass": 3, "sex": "male", "age": 30, "sibsp": 0, "parch": 0},
+                     request_id=request_id)
+    assert status == 200, f"inference answered {status}"
+    for service in SERVICES:
+        eventually(f"{service}'s log has a line for request {request_id}",
+                   lambda: lines_with_request_id(service, request_id), seconds=10)
+        print(f"  {request_id} found in {service}'s log")
+
+    request_id = f"obs-admin-{uuid.uuid4().hex[:12]}"
+    status, _ = call("GET", "/api/models", token=admin_token, request_id=request_id)
+    assert status == 200, f"GET /api/models answered {status}"
+    events = eventually("the backend's line for an admin request",
+                        lambda: lines_with_request_id("backend", request_id), seconds=10)
+    assert all(e["span"].get("user_id") == admin_id for e in events), events
+    print(f"  the backend's line for {request_id} names user {admin_id}")
+
+
+def check_no_secrets(secrets):
+    for service in SERVICES:
+        text = "\n".join(log_lines(service))
+        for name, secret in secrets.items():
+            assert secret not in text, f"{name} appears in {service}'s log"
+    print(f"  none of {', '.join(secrets)} appears in any log")
+
+
+def check_metrics():
+    union = set()
+    for service, base in SERVICES.items():
+        text = scrape(base)
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text,
+                              capture_output=True, text=True, check=False)
+        problems = (lint.stdout + lint.stderr).strip()
+        assert lint.returncode == 0 and not problems, f"{service}: promtool says {problems}"
+        names = series_names(text)
+        missing = [s for s in HTTP_SERIES + DOMAIN_SERIES[service] if s not in names]
+        assert not missing, f"{service}'s /metrics lacks {missing}"
+        print(f"  {service}: promtool clean, {len(names)} series names, all expected ones")
+        union |= names
+    return union
+
+
+def check_dashboard(exported):
+    with open(DASHBOARD, encoding="utf-8") as f:
+        dashboard = json.load(f)
+    with open(DATASOURCES, encoding="utf-8") as f:
+        uid = re.search(r"^\s*uid:\s*(\S+)", f.read(), re.M).group(1)
+    queries = 0
+    for panel in dashboard["panels"]:
+        if panel["type"] == "row":
+            continue
+        assert panel["datasource"]["uid"] == uid, f"panel {panel['title']!r}: data source"
+        assert panel["targets"], f"panel {panel['title']!r} has no query"
+        for target in panel["targets"]:
+            queries += 1
+            unknown = metric_names(target["expr"]) - exported - PROMETHEUS_SERIES
+            assert not unknown, f"panel {panel['title']!r} reads {unknown}, not exported"
+    print(f"  {queries} queries in {len(dashboard['panels'])} panels name only exported metrics")
+
+
+def main():
+    print("--- requests of each kind")
+    status, body = call("POST", "/api/auth/login",
+                        {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    assert status == 200, f"admin login answered {status}"
+    admin_token = body["access_token"]
+    _, me = call("GET", "/api/me", token=admin_token)
+    email, password = f"obs-{uuid.uuid4().hex[:8]}@example.com", f"pw-{uuid.uuid4().hex}"
+    assert call("POST", "/api/auth/signup", {"email": email, "password": password})[0] == 201
+    status, body = call("POST", "/api/auth/login", {"email": email, "password": password})
+    assert status == 200, f"login answered {status}"
+    user_token = body["access_token"]
+    wrong = f"wrong-{uuid.uuid4().hex}"
+    assert call("POST", "/api/auth/login", {"email": email, "password": wrong})[0] == 401
+    status, body = call("POST", "/api/training", {
+        "name": "observability check", "algorithm": "random_forest",
+        "features": ["pclass", "sex", "age"], "params": {"trees": 5}}, token=admin_token)
+    assert status == 202, f"training answered {status}: {body}"
+    job = eventually("the training job finishes", lambda: (lambda j: j if j["status"] in (
+        "succeeded", "failed") else None)(call("GET", f"/api/training/{body['job_id']}",
+                                               token=admin_token)[1]), seconds=120)
+    assert job["status"] == "succeeded", job
+    status, _ = call("POST", "/api/inference", {"pclass": 1, "sex": "female", "sibsp": 0,
+                                                "parch": 0, "model_id": job["model_id"]})
+    assert status == 200, f"inference with the new model answered {status}"
+
+    print("--- one request id in every service's log")
+    check_request_ids(admin_token, me["id"])
+    print("--- no secrets in logs")
+    check_no_secrets({"the admin password": ADMIN_PASSWORD, "a user's password": password,
+                      "a wrong password": wrong, "an access token": user_token,
+                      "the admin's token": admin_token})
+    print("--- /metrics of every service")
+    # The backend samples its pool and active-model gauges every 10 s.
+    exported = eventually("every expected series is exported", lambda: _try(check_metrics),
+                          seconds=25)
+    print("--- the Grafana dashboard")
+    check_dashboard(exported)
+    call("DELETE", f"/api/models/{job['model_id']}", token=admin_token)
+    print("observability checks passed")
+
+
+def _try(check):
+    try:
+        return check()
+    except AssertionError as error:
+        print(f"  not yet: {error}")
+        return None
+
+
+if __name__ == "__main__":
+    main()
