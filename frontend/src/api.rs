@@ -1,7 +1,7 @@
 //! The one typed fetch helper over `gloo-net`, and how API failures read to a person.
 
-use lifeboat_api_types::{ErrorBody, FieldErrors, InferenceRequest, InferenceResponse};
-use serde::Serialize;
+use gloo_net::http::{Method, RequestBuilder};
+use lifeboat_api_types::{ErrorBody, FieldErrors};
 use serde::de::DeserializeOwned;
 
 /// A failed API call, as the pages show it.
@@ -9,6 +9,8 @@ use serde::de::DeserializeOwned;
 pub enum ApiError {
     /// 422: the server named fields; their messages go next to the inputs.
     Fields(FieldErrors),
+    /// 401: no valid session (or, at login, wrong credentials).
+    Unauthorized(String),
     /// 429: too many attempts; try again after this many seconds (when the server said).
     TooManyRequests(Option<u64>),
     /// Any other answer the server gave, with its message.
@@ -21,7 +23,11 @@ impl ApiError {
     /// Maps an error answer to what the page should show.
     pub fn from_response(status: u16, body: Option<ErrorBody>, retry_after: Option<u64>) -> Self {
         match (status, body) {
-            (422, Some(body)) if !body.fields.is_empty() => Self::Fields(body.fields),
+            // 422 (invalid) and 409 (taken) name the fields to mark.
+            (422 | 409, Some(body)) if !body.fields.is_empty() => Self::Fields(body.fields),
+            (401, body) => {
+                Self::Unauthorized(body.map_or_else(|| "Please log in.".to_owned(), |b| b.message))
+            }
             (429, _) => Self::TooManyRequests(retry_after),
             (_, Some(body)) => Self::Server {
                 status,
@@ -34,10 +40,22 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Fields(_) => Some(422),
+            Self::Unauthorized(_) => Some(401),
+            Self::TooManyRequests(_) => Some(429),
+            Self::Server { status, .. } => Some(*status),
+            Self::Network(_) => None,
+        }
+    }
+
     /// One sentence for a person.
     pub fn message(&self) -> String {
         match self {
             Self::Fields(_) => "Please correct the highlighted fields.".into(),
+            Self::Unauthorized(message) => message.clone(),
             Self::TooManyRequests(Some(seconds)) => {
                 format!("Too many attempts: try again in {seconds} s.")
             }
@@ -51,36 +69,42 @@ impl ApiError {
     }
 }
 
-/// POSTs `body` as JSON to `path` on our origin and decodes the answer.
-pub async fn post_json<B: Serialize, R: DeserializeOwned>(
+/// Sends `body` (JSON, when given) to `path` on our origin with `method`, with the bearer
+/// `token` when given, and decodes the answer (an empty one reads as `null`, so `()` works
+/// for 204).
+pub async fn send<R: DeserializeOwned>(
+    method: Method,
     path: &str,
-    body: &B,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
 ) -> Result<R, ApiError> {
     let network = |e: gloo_net::Error| ApiError::Network(e.to_string());
-    let response = gloo_net::http::Request::post(path)
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
+    let mut request = RequestBuilder::new(path).method(method);
+    if let Some(token) = token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request.json(&body),
+        None => request.build(),
+    }
+    .map_err(network)?;
+    let response = request.send().await.map_err(network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(network)?;
     if response.ok() {
-        return response.json().await.map_err(network);
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            &text
+        };
+        return serde_json::from_str(text).map_err(|e| ApiError::Network(e.to_string()));
     }
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|v| v.trim().parse().ok());
-    let body = response.json::<ErrorBody>().await.ok();
-    Err(ApiError::from_response(
-        response.status(),
-        body,
-        retry_after,
-    ))
-}
-
-/// Asks for a survival prediction.
-pub async fn predict(request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
-    post_json("/api/inference", request).await
+    let body = serde_json::from_str::<ErrorBody>(&text).ok();
+    Err(ApiError::from_response(status, body, retry_after))
 }
 
 #[cfg(test)]
@@ -99,6 +123,27 @@ mod tests {
     fn a_429_says_when_to_try_again() {
         let error = ApiError::from_response(429, None, Some(30));
         assert_eq!(error.message(), "Too many attempts: try again in 30 s.");
+    }
+
+    #[test]
+    fn a_401_keeps_the_servers_message_and_its_status() {
+        let body = ErrorBody::new("invalid_credentials", "wrong e-mail or password");
+        let error = ApiError::from_response(401, Some(body), None);
+        assert_eq!(error.message(), "wrong e-mail or password");
+        assert_eq!(error.status(), Some(401));
+        assert_eq!(ApiError::Network("x".into()).status(), None);
+    }
+
+    #[test]
+    fn a_409_naming_a_field_marks_that_field() {
+        let mut body = ErrorBody::new("conflict", "email is already registered");
+        body.fields
+            .insert("email".into(), "is already registered".into());
+        let error = ApiError::from_response(409, Some(body), None);
+        let ApiError::Fields(fields) = error else {
+            panic!("not a field error: {error:?}")
+        };
+        assert_eq!(fields["email"], "is already registered");
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The calculator form's values as typed, and how they become an API request: the same
-//! rules as the API (from `lifeboat-api-types`), plus "is this a number at all".
+//! The forms' values as typed, and how they become API requests: the same rules as the API
+//! (from `lifeboat-api-types`), plus "is this a number at all".
 
-use lifeboat_api_types::{FieldErrors, InferenceRequest};
+use lifeboat_api_types::{
+    Algorithm, Credentials, Feature, FieldErrors, InferenceRequest, TrainingRequest, check_email,
+    check_new_password,
+};
+use std::collections::BTreeSet;
 
 /// The form exactly as the inputs hold it: text.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +50,142 @@ impl CalculatorForm {
             model_id: None,
         };
         if let Err(rule_errors) = request.passenger() {
+            for (field, reason) in rule_errors {
+                errors.entry(field).or_insert(reason);
+            }
+        }
+        if errors.is_empty() {
+            Ok(request)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Sign-up or login credentials, or the fields that are wrong. A new account's password
+/// must meet the policy; a login's need only be there.
+pub fn credentials(
+    email: &str,
+    password: &str,
+    new_account: bool,
+) -> Result<Credentials, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = match check_email(email) {
+        Ok(email) => email.to_owned(),
+        Err(reason) => {
+            errors.insert("email".into(), reason.into());
+            String::new()
+        }
+    };
+    let password_rule = if new_account {
+        check_new_password(password)
+    } else if password.is_empty() {
+        Err("is required")
+    } else {
+        Ok(())
+    };
+    if let Err(reason) = password_rule {
+        errors.insert("password".into(), reason.into());
+    }
+    if errors.is_empty() {
+        Ok(Credentials {
+            email,
+            password: password.to_owned(),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The training form as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingForm {
+    pub name: String,
+    pub algorithm: Algorithm,
+    pub features: BTreeSet<Feature>,
+    /// Random forest: number of trees and deepest level (empty: no limit).
+    pub trees: String,
+    pub max_depth: String,
+    /// SVM: kernel (`gaussian` | `linear`), C and the Gaussian kernel's width.
+    pub kernel: String,
+    pub c: String,
+    pub kernel_width: String,
+    pub activate: bool,
+}
+
+impl Default for TrainingForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            algorithm: Algorithm::RandomForest,
+            features: Feature::BASIC.into_iter().collect(),
+            trees: "100".into(),
+            max_depth: "6".into(),
+            kernel: "gaussian".into(),
+            c: "1".into(),
+            kernel_width: "10".into(),
+            activate: false,
+        }
+    }
+}
+
+impl TrainingForm {
+    /// The API request, or every field that is wrong (named as the API names them:
+    /// `name`, `features`, `params.trees`, ...).
+    pub fn to_request(&self) -> Result<TrainingRequest, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut params = serde_json::Map::new();
+        let mut number = |key: &str, value: &str, whole_only: bool| {
+            let value = value.trim();
+            if value.is_empty() {
+                return;
+            }
+            let parsed = if whole_only {
+                value.parse::<u64>().ok().map(serde_json::Value::from)
+            } else {
+                value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .map(serde_json::Value::from)
+            };
+            match parsed {
+                Some(n) => {
+                    params.insert(key.into(), n);
+                }
+                None => {
+                    let reason = if whole_only {
+                        "must be a whole number"
+                    } else {
+                        "must be a number"
+                    };
+                    errors.insert(format!("params.{key}"), reason.into());
+                }
+            }
+        };
+        match self.algorithm {
+            Algorithm::RandomForest => {
+                number("trees", &self.trees, true);
+                if self.max_depth.trim().is_empty() {
+                    params.insert("max_depth".into(), serde_json::Value::Null);
+                } else {
+                    number("max_depth", &self.max_depth, true);
+                }
+            }
+            Algorithm::Svm => {
+                number("c", &self.c, false);
+                number("kernel_width", &self.kernel_width, false);
+                params.insert("kernel".into(), self.kernel.clone().into());
+            }
+        }
+        let request = TrainingRequest {
+            algorithm: Some(self.algorithm.as_str().into()),
+            features: Some(self.features.iter().map(|f| f.as_str().into()).collect()),
+            name: Some(self.name.clone()),
+            params: Some(serde_json::Value::Object(params)),
+            activate: self.activate,
+        };
+        if let Err(rule_errors) = request.spec() {
             for (field, reason) in rule_errors {
                 errors.entry(field).or_insert(reason);
             }
@@ -127,6 +267,67 @@ mod tests {
         let errors = form.to_request().unwrap_err();
         assert_eq!(errors["age"], "must be a number");
         assert_eq!(errors["sibsp"], "must be a whole number");
+    }
+
+    #[test]
+    fn a_new_account_needs_a_valid_email_and_an_8_character_password() {
+        let errors = credentials("not-an-email", "short", true).unwrap_err();
+        assert_eq!(
+            errors["email"],
+            "must be an e-mail address like name@example.com"
+        );
+        assert_eq!(errors["password"], "must be at least 8 characters");
+        let ok = credentials(" ada@example.com ", "long enough", true).unwrap();
+        assert_eq!(ok.email, "ada@example.com");
+    }
+
+    #[test]
+    fn a_login_only_needs_a_password_to_be_there() {
+        assert!(credentials("ada@example.com", "short", false).is_ok());
+        let errors = credentials("ada@example.com", "", false).unwrap_err();
+        assert_eq!(errors["password"], "is required");
+    }
+
+    #[test]
+    fn the_default_training_form_needs_only_a_name() {
+        let errors = TrainingForm::default().to_request().unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["name"]);
+        let form = TrainingForm {
+            name: "forest".into(),
+            ..TrainingForm::default()
+        };
+        let spec = form.to_request().unwrap().spec().unwrap();
+        assert_eq!(spec.features.len(), 7);
+    }
+
+    #[test]
+    fn training_params_are_checked_with_the_apis_rules() {
+        let form = TrainingForm {
+            name: "too many trees".into(),
+            trees: "5000".into(),
+            max_depth: "deep".into(),
+            features: BTreeSet::new(),
+            ..TrainingForm::default()
+        };
+        let errors = form.to_request().unwrap_err();
+        assert_eq!(errors["params.max_depth"], "must be a whole number");
+        assert!(errors.contains_key("params.trees"), "{errors:?}");
+        assert!(errors.contains_key("features"), "{errors:?}");
+    }
+
+    #[test]
+    fn an_svm_form_sends_its_kernel_and_numbers() {
+        let form = TrainingForm {
+            name: "svm".into(),
+            algorithm: Algorithm::Svm,
+            kernel: "linear".into(),
+            c: "2.5".into(),
+            ..TrainingForm::default()
+        };
+        let request = form.to_request().unwrap();
+        let params = request.params.unwrap();
+        assert_eq!(params["kernel"], "linear");
+        assert_eq!(params["c"], 2.5);
     }
 
     #[test]

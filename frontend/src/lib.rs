@@ -1,33 +1,84 @@
-//! Lifeboat's web app: the one route table and the page frame.
+//! Lifeboat's web app: the route table, the top bar and the contexts every page uses (the
+//! session and the toasts).
 
 pub mod api;
+pub mod auth;
 pub mod components;
 pub mod form;
 pub mod pages;
+pub mod session;
+pub mod toast;
 
+use auth::{AdminOnly, Auth, use_auth};
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
+use toast::{ToastStack, Toasts};
 
-/// The whole app: top bar, routes, footer.
+/// The whole app: top bar, routes, toasts, footer.
 #[component]
 pub fn App() -> impl IntoView {
+    let toasts = Toasts::provide();
+    Auth::provide(toasts);
     view! {
         <Router>
-            <header class="topbar">
-                <A href="/" attr:class="brand">"Lifeboat"</A>
-                <nav aria-label="Main">
-                    <A href="/">"Calculator"</A>
-                </nav>
-            </header>
+            <TopBar />
             <main id="main">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Calculator />
+                    <Route path=path!("/login") view=pages::Login />
+                    <Route path=path!("/signup") view=pages::Signup />
+                    <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/models" /> } />
+                    <Route path=path!("/admin/models") view=|| view! { <AdminOnly><pages::AdminModels /></AdminOnly> } />
+                    <Route path=path!("/admin/train") view=|| view! { <AdminOnly><pages::AdminTrain /></AdminOnly> } />
+                    <Route path=path!("/admin/users") view=|| view! { <AdminOnly><pages::AdminUsers /></AdminOnly> } />
                 </Routes>
             </main>
+            <ToastStack />
             <footer class="footer">
                 "Trained on the 891 passengers of the Kaggle Titanic data set."
             </footer>
         </Router>
+    }
+}
+
+/// Brand, navigation (admin links for admins), and who is signed in with log in / sign up /
+/// log out.
+#[component]
+fn TopBar() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let log_out = move |_| {
+        auth.sign_out();
+        navigate("/", Default::default());
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Lifeboat"</A>
+            <nav aria-label="Main">
+                <A href="/">"Calculator"</A>
+                <Show when=move || auth.is_admin()>
+                    <A href="/admin/models">"Models"</A>
+                    <A href="/admin/train">"Train"</A>
+                    <A href="/admin/users">"Users"</A>
+                </Show>
+            </nav>
+            <div class="account">
+                {move || match auth.session() {
+                    Some(session) => view! {
+                        <span class="who" data-testid="who">
+                            <span class="email">{session.email.clone()}</span>
+                            <span class="badge role">{session.role.to_string()}</span>
+                        </span>
+                        <button type="button" on:click=log_out.clone()>"Log out"</button>
+                    }.into_any(),
+                    None => view! {
+                        <A href="/login">"Log in"</A>
+                        <A href="/signup" attr:class="button">"Sign up"</A>
+                    }.into_any(),
+                }}
+            </div>
+        </header>
     }
 }

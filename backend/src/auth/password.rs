@@ -7,26 +7,16 @@ use std::sync::OnceLock;
 
 /// bcrypt work factor.
 pub const BCRYPT_COST: u32 = 12;
-/// bcrypt reads at most 72 bytes. Longer passwords are refused rather than silently cut.
-pub const MAX_PASSWORD_BYTES: usize = 72;
-/// Shortest password, in characters (any Unicode).
-pub const MIN_PASSWORD_CHARS: usize = 8;
 
-/// A password that meets the policy: 8 or more characters, at most 72 bytes in UTF-8.
+/// A password that meets [`lifeboat_api_types::check_new_password`]: 8 or more characters,
+/// at most 72 bytes in UTF-8.
 #[derive(Debug)]
 pub struct Password(SecretString);
 
 impl Password {
     /// Applies the policy to a new password, or says what is wrong with it.
     pub fn parse(raw: String) -> Result<Self, &'static str> {
-        if raw.chars().count() < MIN_PASSWORD_CHARS {
-            return Err("must be at least 8 characters");
-        }
-        if raw.len() > MAX_PASSWORD_BYTES {
-            return Err(
-                "must be at most 72 bytes (bcrypt's limit); use fewer or simpler characters",
-            );
-        }
+        lifeboat_api_types::check_new_password(&raw)?;
         Ok(Self(SecretString::from(raw)))
     }
 }

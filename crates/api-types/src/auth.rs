@@ -27,6 +27,52 @@ impl fmt::Display for Role {
     }
 }
 
+/// Longest e-mail address, in characters.
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// bcrypt reads at most 72 bytes. Longer passwords are refused rather than silently cut.
+pub const MAX_PASSWORD_BYTES: usize = 72;
+/// Shortest password, in characters (any Unicode).
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// The e-mail rule (deliberately simple): trimmed, at most 254 characters, one `@` with a
+/// non-empty local part and a dotted domain, no spaces or control characters. Returns the
+/// trimmed address, or what is wrong with it.
+pub fn check_email(raw: &str) -> Result<&str, &'static str> {
+    let email = raw.trim();
+    if email.is_empty() {
+        return Err("is required");
+    }
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err("must be at most 254 characters");
+    }
+    let shape_ok = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+        }
+        None => false,
+    };
+    if !shape_ok || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must be an e-mail address like name@example.com");
+    }
+    Ok(email)
+}
+
+/// The rule for a new password: 8 or more characters, at most 72 bytes in UTF-8.
+pub fn check_new_password(raw: &str) -> Result<(), &'static str> {
+    if raw.chars().count() < MIN_PASSWORD_CHARS {
+        return Err("must be at least 8 characters");
+    }
+    if raw.len() > MAX_PASSWORD_BYTES {
+        return Err("must be at most 72 bytes (bcrypt's limit); use fewer or simpler characters");
+    }
+    Ok(())
+}
+
 /// `POST /api/auth/signup` and `POST /api/auth/login` body. Any other field (a `role`, say)
 /// is ignored: the role is never taken from the caller.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -81,6 +127,40 @@ mod tests {
         .unwrap();
         assert_eq!(c.email, "a@example.com");
         assert_eq!(serde_json::to_value(&c).unwrap().get("role"), None);
+    }
+
+    #[test]
+    fn ordinary_addresses_are_accepted_and_trimmed() {
+        assert_eq!(check_email("  Ada@Example.org "), Ok("Ada@Example.org"));
+        assert!(check_email("a.b+tag@sub.example.co.uk").is_ok());
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b.com.",
+            "a@b..com",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?} was accepted");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(check_email(&long), Err("must be at most 254 characters"));
+    }
+
+    #[test]
+    fn a_password_needs_8_characters_and_at_most_72_bytes() {
+        assert!(check_new_password("1234567").is_err());
+        assert!(check_new_password("12345678").is_ok());
+        assert!(check_new_password("ü".repeat(8).as_str()).is_ok());
+        assert!(check_new_password(&"ü".repeat(37)).is_err());
     }
 
     #[test]

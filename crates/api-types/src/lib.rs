@@ -9,7 +9,9 @@ mod model;
 mod passenger;
 mod training;
 
-pub use auth::{Credentials, Page, Role, RoleChange, TokenResponse, User};
+pub use auth::{
+    Credentials, Page, Role, RoleChange, TokenResponse, User, check_email, check_new_password,
+};
 
 pub use error::{ErrorBody, FieldErrors};
 pub use model::{

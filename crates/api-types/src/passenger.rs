@@ -205,6 +205,7 @@ pub struct InferenceResponse {
     pub survived: bool,
     /// The model that answered.
     pub model_id: Uuid,
+    pub model_name: String,
     pub algorithm: crate::Algorithm,
 }
 

@@ -2,6 +2,8 @@
 
 mod field;
 mod gauge;
+mod pager;
 
 pub use field::{Field, FieldError, NumberField};
 pub use gauge::Gauge;
+pub use pager::{Pager, page_count};

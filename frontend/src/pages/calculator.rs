@@ -1,10 +1,12 @@
 //! The home page: describe a passenger, get the probability that they survive.
 
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
+use crate::auth::use_auth;
 use crate::components::{Field, Gauge, NumberField};
 use crate::form::CalculatorForm;
+use gloo_net::http::Method;
 use leptos::prelude::*;
-use lifeboat_api_types::{FieldErrors, InferenceRequest, InferenceResponse, limits};
+use lifeboat_api_types::{Algorithm, FieldErrors, InferenceRequest, InferenceResponse, limits};
 
 #[component]
 pub fn Calculator() -> impl IntoView {
@@ -31,9 +33,11 @@ pub fn Calculator() -> impl IntoView {
     // Field errors the server sent for the last submission.
     let server_errors = RwSignal::new(FieldErrors::new());
 
-    let predict = Action::new_local(|request: &InferenceRequest| {
-        let request = request.clone();
-        async move { api::predict(&request).await }
+    // Signed-in people predict with their token, so the logs know who asked.
+    let auth = use_auth();
+    let predict = Action::new_local(move |request: &InferenceRequest| {
+        let body = serde_json::to_value(request).ok();
+        async move { auth.call(Method::POST, "/api/inference", body).await }
     });
     Effect::new(move |_| {
         if let Some(Err(ApiError::Fields(fields))) = predict.value().get() {
@@ -100,7 +104,7 @@ pub fn Calculator() -> impl IntoView {
                     {move || if predict.pending().get() { "Calculating…" } else { "Calculate survival" }}
                 </button>
             </form>
-            <div class="result-area" role="status" aria-live="polite">
+            <div class="result-area" role="status" aria-live="polite" aria-label="Prediction result">
                 {move || predict.value().get().map(|outcome| match outcome {
                     Ok(prediction) => view! { <Result prediction=prediction /> }.into_any(),
                     Err(error) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
@@ -119,12 +123,10 @@ fn Result(prediction: InferenceResponse) -> impl IntoView {
     } else {
         "Likely did not survive"
     };
-    let algorithm = match prediction.algorithm.as_str() {
-        "random_forest" => "random forest",
-        "svm" => "support vector machine",
-        other => other,
-    }
-    .to_owned();
+    let algorithm = match prediction.algorithm {
+        Algorithm::RandomForest => "random forest",
+        Algorithm::Svm => "support vector machine",
+    };
     view! {
         <div class="result" class:survived=prediction.survived>
             <p class="verdict">
@@ -133,7 +135,9 @@ fn Result(prediction: InferenceResponse) -> impl IntoView {
                 <strong>{verdict}</strong>
             </p>
             <Gauge prob=prediction.prob />
-            <p class="model">"Answered by the " {algorithm} " model."</p>
+            <p class="model" data-testid="answered-by">
+                "Answered by “" {prediction.model_name} "”, a " {algorithm} " model."
+            </p>
         </div>
     }
 }

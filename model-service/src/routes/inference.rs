@@ -40,6 +40,7 @@ async fn infer(
         prob,
         survived: prob >= 0.5,
         model_id: model.id,
+        model_name: model.name.clone(),
         algorithm,
     }))
 }

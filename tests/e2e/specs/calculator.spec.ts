@@ -15,7 +15,7 @@ test('a visitor predicts the survival of a first-class woman', async ({ page }, 
   await page.getByLabel('Port of embarkation').selectOption('C');
   await page.getByRole('button', { name: 'Calculate survival' }).click();
 
-  const result = page.getByRole('status');
+  const result = page.getByRole('status', { name: 'Prediction result' });
   await expect(result.getByTestId('probability')).toHaveText(/^\d{1,3}%$/);
   await expect(result).toContainText('Likely survived');
   await expect(page.getByRole('meter', { name: 'Survival probability' })).toBeVisible();
@@ -35,7 +35,7 @@ test('a third-class young man is told he likely did not survive', async ({ page 
   await page.getByLabel('Siblings or spouses aboard').fill('1');
   await page.getByLabel('Fare (£)').fill('7.25');
   await page.getByRole('button', { name: 'Calculate survival' }).click();
-  await expect(page.getByRole('status')).toContainText('Likely did not survive');
+  await expect(page.getByRole('status', { name: 'Prediction result' })).toContainText('Likely did not survive');
 });
 
 test('an out-of-range age is flagged next to the field and blocks the request', async ({ page }) => {

@@ -1,0 +1,194 @@
+//! Admin → Models: the registry ten at a time, activate and delete (confirmed), and a chart
+//! comparing the accuracy of the models on the page.
+
+use crate::auth::use_auth;
+use crate::components::{Pager, page_count};
+use crate::toast::use_toasts;
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use lifeboat_api_types::{ModelDetails, ModelSummary, Page};
+use uuid::Uuid;
+
+const PER_PAGE: u32 = 10;
+
+#[component]
+pub fn AdminModels() -> impl IntoView {
+    let auth = use_auth();
+    let toasts = use_toasts();
+    let page = RwSignal::new(1u32);
+    let reload = RwSignal::new(0u32);
+    let models = LocalResource::new(move || {
+        let page = page.get();
+        reload.track();
+        async move {
+            let path = format!("/api/models?page={page}&per_page={PER_PAGE}");
+            auth.call::<Page<ModelSummary>>(Method::GET, &path, None)
+                .await
+        }
+    });
+    let pages = Signal::derive(move || {
+        models
+            .get()
+            .and_then(Result::ok)
+            .map_or(1, |p| page_count(p.total, PER_PAGE))
+    });
+    // The row whose delete button waits for a confirmation.
+    let confirming = RwSignal::new(None::<Uuid>);
+
+    let activate = Action::new_local(move |model: &ModelSummary| {
+        let model = model.clone();
+        async move {
+            let path = format!("/api/models/{}/activate", model.id);
+            match auth.call::<ModelDetails>(Method::POST, &path, None).await {
+                Ok(_) => toasts.success(format!(
+                    "“{}” now answers {} predictions.",
+                    model.name,
+                    model.algorithm.label()
+                )),
+                Err(error) => toasts.error(format!("Cannot activate: {}", error.message())),
+            }
+            reload.update(|n| *n += 1);
+        }
+    });
+    let delete = Action::new_local(move |model: &ModelSummary| {
+        let model = model.clone();
+        async move {
+            let path = format!("/api/models/{}", model.id);
+            match auth.call::<()>(Method::DELETE, &path, None).await {
+                Ok(()) => toasts.success(format!("Model “{}” deleted.", model.name)),
+                Err(error) => toasts.error(format!("Cannot delete: {}", error.message())),
+            }
+            confirming.set(None);
+            reload.update(|n| *n += 1);
+        }
+    });
+    // A page emptied by deletions steps back.
+    Effect::new(move |_| {
+        if page.get_untracked() > pages.get() {
+            page.set(pages.get());
+        }
+    });
+
+    let row = move |model: ModelSummary| {
+        let id = model.id;
+        let (for_activate, for_delete) = (model.clone(), model.clone());
+        let features = model
+            .features
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <tr class:active-row=model.is_active>
+                <th scope="row">{model.name.clone()}</th>
+                <td data-label="Algorithm">{model.algorithm.label()}</td>
+                <td class="num" data-label="Accuracy">{format!("{:.1} %", model.accuracy * 100.0)}</td>
+                <td class="features" data-label="Features">{features}</td>
+                <td data-label="Status">
+                    {if model.is_active {
+                        view! { <span class="badge on">"Active"</span> }.into_any()
+                    } else if model.artifact_missing {
+                        view! { <span class="badge warn">"File missing"</span> }.into_any()
+                    } else {
+                        view! { <span class="badge">"—"</span> }.into_any()
+                    }}
+                </td>
+                <td data-label="Created">{model.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                <td class="actions" data-label="Actions">
+                    <button type="button" hidden=model.is_active || model.artifact_missing
+                        aria-label=format!("Activate {}", model.name)
+                        on:click=move |_| { activate.dispatch_local(for_activate.clone()); }>
+                        "Activate"
+                    </button>
+                    {move || if confirming.get() == Some(id) {
+                        let model = for_delete.clone();
+                        view! {
+                            <span class="confirm" role="group" aria-label="Confirm deletion">
+                                <button type="button" class="danger"
+                                    aria-label=format!("Really delete {}", model.name)
+                                    on:click=move |_| { delete.dispatch_local(model.clone()); }>
+                                    "Really delete"
+                                </button>
+                                <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                            </span>
+                        }.into_any()
+                    } else {
+                        let name = for_delete.name.clone();
+                        view! {
+                            <button type="button" class="danger-outline"
+                                aria-label=format!("Delete {name}")
+                                on:click=move |_| confirming.set(Some(id))>
+                                "Delete"
+                            </button>
+                        }.into_any()
+                    }}
+                </td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="card wide">
+            <div class="heading-row">
+                <h1>"Models"</h1>
+                <A href="/admin/train" attr:class="button">"Train a model"</A>
+            </div>
+            {move || match models.get() {
+                None => view! { <p class="muted">"Loading models…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
+                Some(Ok(list)) if list.items.is_empty() => view! {
+                    <p>"No models yet. " <A href="/admin/train">"Train the first one."</A></p>
+                }.into_any(),
+                Some(Ok(list)) => {
+                    let chart = list.items.clone();
+                    view! {
+                        <div class="table-scroll">
+                            <table class="stack">
+                                <caption class="visually-hidden">"Trained models"</caption>
+                                <thead><tr>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Algorithm"</th>
+                                    <th scope="col">"Accuracy"</th>
+                                    <th scope="col">"Features"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"Created"</th>
+                                    <th scope="col">"Actions"</th>
+                                </tr></thead>
+                                <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
+                            </table>
+                        </div>
+                        <Pager page=page pages=pages label="Model pages" />
+                        <AccuracyChart models=chart />
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Horizontal bars of accuracy on the held-out 20 %, one per model.
+#[component]
+fn AccuracyChart(models: Vec<ModelSummary>) -> impl IntoView {
+    view! {
+        <figure class="chart">
+            <figcaption>"Accuracy on the held-out 20 % of passengers"</figcaption>
+            <ul class="bars">
+                {models.into_iter().map(|m| {
+                    let percent = m.accuracy * 100.0;
+                    view! {
+                        <li>
+                            <span class="bar-label">{m.name.clone()}</span>
+                            <span class="bar-track" role="img"
+                                aria-label=format!("{}: {percent:.1} %", m.name)>
+                                <span class="bar-fill" class:svm=m.algorithm.as_str() == "svm"
+                                    style=format!("width: {percent:.1}%")></span>
+                            </span>
+                            <span class="bar-value">{format!("{percent:.1} %")}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </figure>
+    }
+}

@@ -1,0 +1,97 @@
+//! Admin → Users: everyone with an account, ten at a time, and their role.
+
+use crate::auth::use_auth;
+use crate::components::{Pager, page_count};
+use crate::toast::use_toasts;
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use lifeboat_api_types::{Page, Role, RoleChange, User};
+use uuid::Uuid;
+
+const PER_PAGE: u32 = 10;
+
+#[component]
+pub fn AdminUsers() -> impl IntoView {
+    let auth = use_auth();
+    let toasts = use_toasts();
+    let me = auth.session().map(|s| s.user_id);
+    let page = RwSignal::new(1u32);
+    let reload = RwSignal::new(0u32);
+    let users = LocalResource::new(move || {
+        let page = page.get();
+        reload.track();
+        async move {
+            let path = format!("/api/admin/users?page={page}&per_page={PER_PAGE}");
+            auth.call::<Page<User>>(Method::GET, &path, None).await
+        }
+    });
+    let pages = Signal::derive(move || {
+        users
+            .get()
+            .and_then(Result::ok)
+            .map_or(1, |p| page_count(p.total, PER_PAGE))
+    });
+    let change_role = Action::new_local(move |(id, email, role): &(Uuid, String, Role)| {
+        let (id, email, role) = (*id, email.clone(), *role);
+        async move {
+            let body = serde_json::to_value(RoleChange { role }).ok();
+            let path = format!("/api/admin/users/{id}");
+            match auth.call::<User>(Method::PATCH, &path, body).await {
+                Ok(user) => toasts.success(format!("{} is now {}.", user.email, user.role)),
+                Err(error) => toasts.error(format!(
+                    "Cannot change the role of {email}: {}",
+                    error.message()
+                )),
+            }
+            reload.update(|n| *n += 1);
+        }
+    });
+
+    let row = move |user: User| {
+        let (id, email) = (user.id, user.email.clone());
+        let itself = Some(user.id) == me;
+        view! {
+            <tr>
+                <th scope="row">{user.email.clone()}</th>
+                <td data-label="Role">
+                    <label class="visually-hidden" for=format!("role-{id}")>{format!("Role of {}", user.email)}</label>
+                    <select id=format!("role-{id}") disabled=itself
+                        title=if itself { "You cannot change your own role" } else { "" }
+                        prop:value=user.role.to_string()
+                        on:change=move |ev| {
+                            let role = if event_target_value(&ev) == "admin" { Role::Admin } else { Role::User };
+                            change_role.dispatch_local((id, email.clone(), role));
+                        }>
+                        <option value="user">"user"</option>
+                        <option value="admin">"admin"</option>
+                    </select>
+                </td>
+                <td data-label="Signed up">{user.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="card wide">
+            <h1>"Users"</h1>
+            {move || match users.get() {
+                None => view! { <p class="muted">"Loading users…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="table-scroll">
+                        <table class="stack">
+                            <caption class="visually-hidden">"Accounts"</caption>
+                            <thead><tr>
+                                <th scope="col">"E-mail"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Signed up"</th>
+                            </tr></thead>
+                            <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
+                        </table>
+                    </div>
+                    <Pager page=page pages=pages label="User pages" />
+                }.into_any(),
+            }}
+        </section>
+    }
+}
