@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, idempotently:
 # PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target,
-# wasm-bindgen-cli at the version in Cargo.lock, PyJWT, promtool, and the e2e suite's npm
-# packages.
+# wasm-bindgen-cli at the version in Cargo.lock, cargo-llvm-cov with llvm-tools, PyJWT,
+# promtool, the e2e suite's npm packages, and Docker with Compose (running) and the base
+# images the Dockerfile and compose file name.
 # Needs root for apt-get and for starting PostgreSQL; skips whatever is already there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,7 @@ need_apt wasm-opt binaryen
 need_apt pg_ctlcluster postgresql
 need_apt npm npm
 need_apt promtool prometheus
+need_apt docker docker.io
 
 # PostgreSQL: the Debian cluster, running, with a role that may create test databases.
 if ! pg_lsclusters -h | awk '$4 == "online" {found=1} END {exit !found}'; then
@@ -46,6 +48,13 @@ if [ "$have" != "$want" ]; then
   cargo install -q wasm-bindgen-cli --version "$want"
 fi
 
+# Coverage: cargo-llvm-cov and the LLVM tools of our toolchain.
+rustup component add llvm-tools-preview >/dev/null
+if ! cargo llvm-cov --version >/dev/null 2>&1; then
+  log "installing cargo-llvm-cov"
+  cargo install -q --locked cargo-llvm-cov --version 0.9.1
+fi
+
 # PyJWT, for the check that our tokens verify with an independent library.
 python3 -c 'import jwt' 2>/dev/null || {
   log "installing PyJWT"
@@ -57,4 +66,23 @@ if [ ! -d tests/e2e/node_modules/@playwright/test ]; then
   log "installing the e2e suite's npm packages"
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 fi
+# Docker and Compose for the compose stage. Where no container registry is reachable (this
+# project's build machines), the shared offline-images tool builds local stand-ins for the
+# base images; it also starts dockerd and installs the Compose plugin.
+offline_images=$root/../shared/offline-images/build.sh
+if ! docker info >/dev/null 2>&1 || ! docker compose version >/dev/null 2>&1 ||
+  ! docker image inspect rust:1.95-slim-trixie >/dev/null 2>&1; then
+  if [ -x "$offline_images" ]; then
+    log "preparing Docker and the base images ($offline_images)"
+    # It also tries our own images (not there yet) and says so; that is not a failure.
+    "$offline_images" >/tmp/offline-images.log 2>&1 || true
+    docker image inspect rust:1.95-slim-trixie debian:trixie-slim postgres:17-trixie >/dev/null \
+      || { tail -n 20 /tmp/offline-images.log >&2; exit 1; }
+  elif ! docker info >/dev/null 2>&1; then
+    log "starting dockerd"
+    (dockerd >/var/log/dockerd.log 2>&1 &)
+    for _ in $(seq 1 30); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  fi
+fi
+docker compose version >/dev/null
 log "ready"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Checks the observability promises against the three services running natively
-(scripts/local-stack.sh), after making a request of each kind through the frontend service:
+"""Checks the observability promises against the three running services, after making a
+request of each kind through the frontend service:
 
 1. one x-request-id sent to the frontend service appears in the JSON logs of all three
    services, and an authenticated request's backend line names the user;
@@ -10,7 +10,9 @@
 4. grafana/dashboards/services_overview.json parses, uses the provisioned data source, and
    every panel query names only metrics the services export (checked against the scrapes).
 
-Usage: check_stack.py (settings from the environment, defaults match local-stack.sh)
+Usage: check_stack.py (settings from the environment; the defaults match
+scripts/local-stack.sh, whose logs are files. With LIFEBOAT_LOGS=compose the logs come from
+`docker compose logs` of the current compose project, as scripts/compose-e2e.sh runs it.)
 """
 import json
 import os
@@ -30,6 +32,9 @@ SERVICES = {
     "model-service": f"http://127.0.0.1:{os.environ.get('MODEL_SERVICE_PORT', '18001')}",
 }
 LOG_DIR = os.environ.get("LIFEBOAT_STACK_DIR", os.path.join(ROOT, "target", "local-stack"))
+FROM_COMPOSE = os.environ.get("LIFEBOAT_LOGS") == "compose"
+COMPOSE_SERVICE = {"frontend-service": "frontend", "backend": "backend",
+                   "model-service": "model-service"}
 ADMIN_EMAIL = os.environ.get("ADMIN_EMAIL", "admin@lifeboat.test")
 ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "local-admin-password")
 DASHBOARD = os.path.join(ROOT, "grafana", "dashboards", "services_overview.json")
@@ -83,8 +88,16 @@ def eventually(what, check, seconds=30):
 
 
 def log_lines(service):
-    with open(os.path.join(LOG_DIR, f"{service}.log"), encoding="utf-8") as log:
-        return log.read().splitlines()
+    if FROM_COMPOSE:
+        text = subprocess.run(
+            ["docker", "compose", "logs", "--no-log-prefix", "--no-color",
+             COMPOSE_SERVICE[service]],
+            capture_output=True, text=True, check=True).stdout
+    else:
+        with open(os.path.join(LOG_DIR, f"{service}.log"), encoding="utf-8") as log:
+            text = log.read()
+    # Every line is JSON; anything before its first brace is terminal noise from docker.
+    return [line[line.index("{"):] if "{" in line else line for line in text.splitlines()]
 
 
 def lines_with_request_id(service, request_id):
