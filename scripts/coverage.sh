@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ignore='(^|/)(tests|benches)/|/src/main\.rs$|frontend/src/(lib|auth|toast)\.rs$|frontend/src/(pages|components)/'
+# Profiles of earlier runs would be merged into this one's numbers: start clean (the
+# dependencies' builds are kept).
+cargo llvm-cov clean --workspace
 cargo llvm-cov --workspace --locked --no-report
 cargo llvm-cov report --json --summary-only --ignore-filename-regex "$ignore" >target/coverage-summary.json
 python3 scripts/coverage-gate.py <target/coverage-summary.json

@@ -2,8 +2,8 @@
 # Installs and starts what the test suite needs on a Debian machine, idempotently:
 # PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target,
 # wasm-bindgen-cli at the version in Cargo.lock, cargo-llvm-cov with llvm-tools, PyJWT,
-# promtool, the e2e suite's npm packages, and Docker with Compose (running) and the base
-# images the Dockerfile and compose file name.
+# promtool, ffmpeg (videos of failed browser tests), the e2e suite's npm packages, and
+# Docker with Compose (running) and the base images the Dockerfile and compose file name.
 # Needs root for apt-get and for starting PostgreSQL; skips whatever is already there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +25,7 @@ need_apt pg_ctlcluster postgresql
 need_apt npm npm
 need_apt promtool prometheus
 need_apt docker docker.io
+need_apt ffmpeg ffmpeg
 
 # PostgreSQL: the Debian cluster, running, with a role that may create test databases.
 if ! pg_lsclusters -h | awk '$4 == "online" {found=1} END {exit !found}'; then
@@ -65,6 +66,17 @@ python3 -c 'import jwt' 2>/dev/null || {
 if [ ! -d tests/e2e/node_modules/@playwright/test ]; then
   log "installing the e2e suite's npm packages"
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+fi
+# Videos of failed tests: Playwright records with an ffmpeg it would download; Debian's
+# does the same job, put where Playwright looks for its own.
+ffmpeg_rev=$(python3 -c 'import json, sys
+browsers = json.load(open("tests/e2e/node_modules/playwright-core/browsers.json"))["browsers"]
+print(next(b["revision"] for b in browsers if b["name"] == "ffmpeg"))')
+ffmpeg_dir=${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/ffmpeg-$ffmpeg_rev
+if [ ! -e "$ffmpeg_dir/ffmpeg-linux" ]; then
+  log "using Debian's ffmpeg for Playwright's videos"
+  mkdir -p "$ffmpeg_dir"
+  ln -sf "$(command -v ffmpeg)" "$ffmpeg_dir/ffmpeg-linux"
 fi
 # Docker and Compose for the compose stage. Where no container registry is reachable (this
 # project's build machines), the shared offline-images tool builds local stand-ins for the

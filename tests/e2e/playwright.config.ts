@@ -14,9 +14,9 @@ export default defineConfig({
     baseURL: process.env.LIFEBOAT_BASE_URL ?? 'http://localhost:8080',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    // Video needs Playwright's own ffmpeg download, which we never fetch; the trace keeps
-    // a screencast of every step instead.
-    video: 'off',
+    // Recorded with Debian's ffmpeg (scripts/setup-test-env.sh puts it where Playwright
+    // looks); kept only for failed tests.
+    video: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
