@@ -49,16 +49,27 @@ impl CalculatorForm {
             embarked: text(&self.embarked),
             model_id: None,
         };
-        if let Err(rule_errors) = request.passenger() {
-            for (field, reason) in rule_errors {
-                errors.entry(field).or_insert(reason);
-            }
+        let rules = request.passenger().map(drop);
+        checked(request, errors, rules)
+    }
+}
+
+/// `request` when neither the typing nor the API's rules found a fault, else every fault;
+/// the typing's come first ("must be a number" says more than the rule's "is required").
+fn checked<T>(
+    request: T,
+    mut errors: FieldErrors,
+    rules: Result<(), FieldErrors>,
+) -> Result<T, FieldErrors> {
+    if let Err(rule_errors) = rules {
+        for (field, reason) in rule_errors {
+            errors.entry(field).or_insert(reason);
         }
-        if errors.is_empty() {
-            Ok(request)
-        } else {
-            Err(errors)
-        }
+    }
+    if errors.is_empty() {
+        Ok(request)
+    } else {
+        Err(errors)
     }
 }
 
@@ -135,47 +146,32 @@ impl TrainingForm {
     pub fn to_request(&self) -> Result<TrainingRequest, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut params = serde_json::Map::new();
-        let mut number = |key: &str, value: &str, whole_only: bool| {
-            let value = value.trim();
-            if value.is_empty() {
-                return;
-            }
-            let parsed = if whole_only {
-                value.parse::<u64>().ok().map(serde_json::Value::from)
-            } else {
-                value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite())
-                    .map(serde_json::Value::from)
-            };
-            match parsed {
-                Some(n) => {
-                    params.insert(key.into(), n);
-                }
-                None => {
-                    let reason = if whole_only {
-                        "must be a whole number"
-                    } else {
-                        "must be a number"
-                    };
-                    errors.insert(format!("params.{key}"), reason.into());
-                }
+        let mut put = |key: &str, value: Option<serde_json::Value>| {
+            if let Some(value) = value {
+                params.insert(key.into(), value);
             }
         };
         match self.algorithm {
             Algorithm::RandomForest => {
-                number("trees", &self.trees, true);
-                if self.max_depth.trim().is_empty() {
-                    params.insert("max_depth".into(), serde_json::Value::Null);
-                } else {
-                    number("max_depth", &self.max_depth, true);
+                put(
+                    "trees",
+                    whole(&self.trees, "params.trees", &mut errors).map(Into::into),
+                );
+                // Empty means no limit, which the API spells null.
+                let depth = whole(&self.max_depth, "params.max_depth", &mut errors);
+                let depth_given = !self.max_depth.trim().is_empty();
+                if depth.is_some() || !depth_given {
+                    put("max_depth", Some(depth.into()));
                 }
             }
             Algorithm::Svm => {
-                number("c", &self.c, false);
-                number("kernel_width", &self.kernel_width, false);
-                params.insert("kernel".into(), self.kernel.clone().into());
+                put(
+                    "c",
+                    decimal(&self.c, "params.c", &mut errors).map(Into::into),
+                );
+                let width = decimal(&self.kernel_width, "params.kernel_width", &mut errors);
+                put("kernel_width", width.map(Into::into));
+                put("kernel", Some(self.kernel.clone().into()));
             }
         }
         let request = TrainingRequest {
@@ -185,16 +181,8 @@ impl TrainingForm {
             params: Some(serde_json::Value::Object(params)),
             activate: self.activate,
         };
-        if let Err(rule_errors) = request.spec() {
-            for (field, reason) in rule_errors {
-                errors.entry(field).or_insert(reason);
-            }
-        }
-        if errors.is_empty() {
-            Ok(request)
-        } else {
-            Err(errors)
-        }
+        let rules = request.spec().map(drop);
+        checked(request, errors, rules)
     }
 }
 

@@ -6,4 +6,4 @@ mod pager;
 
 pub use field::{Field, FieldError, NumberField};
 pub use gauge::Gauge;
-pub use pager::{Pager, page_count};
+pub use pager::{Pager, page_count, use_page};

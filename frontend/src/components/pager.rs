@@ -1,6 +1,41 @@
-//! Previous / next page controls for a paged list.
+//! Paged lists: one page of an API list endpoint, and previous / next page controls.
 
+use crate::api::ApiError;
+use crate::auth::use_auth;
+use gloo_net::http::Method;
 use leptos::prelude::*;
+use lifeboat_api_types::Page;
+use serde::de::DeserializeOwned;
+
+/// Rows on a page of the admin lists.
+pub const PER_PAGE: u32 = 10;
+
+/// One page of the list at `path` (e.g. `/api/models`), fetched as the signed-in person
+/// and again whenever `page` or `reload` changes, and the number of pages (1 until known).
+pub fn use_page<T>(
+    path: &'static str,
+    page: RwSignal<u32>,
+    reload: RwSignal<u32>,
+) -> (LocalResource<Result<Page<T>, ApiError>>, Signal<u32>)
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let auth = use_auth();
+    let list = LocalResource::new(move || {
+        let page = page.get();
+        reload.track();
+        async move {
+            let url = format!("{path}?page={page}&per_page={PER_PAGE}");
+            auth.call::<Page<T>>(Method::GET, &url, None).await
+        }
+    });
+    let pages = Signal::derive(move || {
+        list.get()
+            .and_then(Result::ok)
+            .map_or(1, |p| page_count(p.total, PER_PAGE))
+    });
+    (list, pages)
+}
 
 /// Number of pages for `total` items at `per_page` a page (at least 1).
 pub fn page_count(total: i64, per_page: u32) -> u32 {

@@ -2,15 +2,13 @@
 //! comparing the accuracy of the models on the page.
 
 use crate::auth::use_auth;
-use crate::components::{Pager, page_count};
+use crate::components::{Pager, use_page};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lifeboat_api_types::{ModelDetails, ModelSummary, Page};
+use lifeboat_api_types::{ModelDetails, ModelSummary};
 use uuid::Uuid;
-
-const PER_PAGE: u32 = 10;
 
 #[component]
 pub fn AdminModels() -> impl IntoView {
@@ -18,21 +16,7 @@ pub fn AdminModels() -> impl IntoView {
     let toasts = use_toasts();
     let page = RwSignal::new(1u32);
     let reload = RwSignal::new(0u32);
-    let models = LocalResource::new(move || {
-        let page = page.get();
-        reload.track();
-        async move {
-            let path = format!("/api/models?page={page}&per_page={PER_PAGE}");
-            auth.call::<Page<ModelSummary>>(Method::GET, &path, None)
-                .await
-        }
-    });
-    let pages = Signal::derive(move || {
-        models
-            .get()
-            .and_then(Result::ok)
-            .map_or(1, |p| page_count(p.total, PER_PAGE))
-    });
+    let (models, pages) = use_page::<ModelSummary>("/api/models", page, reload);
     // The row whose delete button waits for a confirmation.
     let confirming = RwSignal::new(None::<Uuid>);
 

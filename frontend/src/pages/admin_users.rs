@@ -1,14 +1,12 @@
 //! Admin → Users: everyone with an account, ten at a time, and their role.
 
 use crate::auth::use_auth;
-use crate::components::{Pager, page_count};
+use crate::components::{Pager, use_page};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use lifeboat_api_types::{Page, Role, RoleChange, User};
+use lifeboat_api_types::{Role, RoleChange, User};
 use uuid::Uuid;
-
-const PER_PAGE: u32 = 10;
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {
@@ -17,20 +15,7 @@ pub fn AdminUsers() -> impl IntoView {
     let me = auth.session().map(|s| s.user_id);
     let page = RwSignal::new(1u32);
     let reload = RwSignal::new(0u32);
-    let users = LocalResource::new(move || {
-        let page = page.get();
-        reload.track();
-        async move {
-            let path = format!("/api/admin/users?page={page}&per_page={PER_PAGE}");
-            auth.call::<Page<User>>(Method::GET, &path, None).await
-        }
-    });
-    let pages = Signal::derive(move || {
-        users
-            .get()
-            .and_then(Result::ok)
-            .map_or(1, |p| page_count(p.total, PER_PAGE))
-    });
+    let (users, pages) = use_page::<User>("/api/admin/users", page, reload);
     let change_role = Action::new_local(move |(id, email, role): &(Uuid, String, Role)| {
         let (id, email, role) = (*id, email.clone(), *role);
         async move {
