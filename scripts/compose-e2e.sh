@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# The product as users run it: builds and starts the compose stack from empty volumes (its
-# own compose project, so a stack you run yourself is left alone), then
+# The product as users run it: starts the compose stack from empty volumes (its own compose
+# project, so a stack you run yourself is left alone), then
 #   1. smoke: every service's /health and /ready, and one prediction through the web port;
 #   2. the JWT interoperability check (PyJWT) and the observability checks, from outside;
 #   3. the Playwright suite (tests/e2e, Debian's Chromium), artifacts in tests/e2e/artifacts;
-# and takes the stack down again (volumes too), also when something fails.
+# and takes the stack down again (volumes too), also when something fails, after saving
+# every container's log to tests/e2e/artifacts/compose.log.
 #
-# Settings: LIFEBOAT_DATASET_PATH (the data set, bind-mounted: nothing is downloaded),
-# LIFEBOAT_PORT (18090), LIFEBOAT_BACKEND_PORT (18091), LIFEBOAT_MODEL_SERVICE_PORT (18092),
-# LIFEBOAT_KEEP_STACK=1 leaves it running.
+#   scripts/compose-e2e.sh          all three steps
+#   scripts/compose-e2e.sh smoke    step 1 only (the CI pipeline's smoke job)
+#
+# Settings: LIFEBOAT_DATASET_PATH (default ../shared/data/titanic.csv; bind-mounted when the
+# file is there, otherwise the stack downloads the data set itself), LIFEBOAT_PORT (18090),
+# LIFEBOAT_BACKEND_PORT (18091), LIFEBOAT_MODEL_SERVICE_PORT (18092), LIFEBOAT_HOST (where
+# those ports are reached, 127.0.0.1), LIFEBOAT_IMAGE_PREFIX + LIFEBOAT_VERSION (run those
+# published images instead of building them here), LIFEBOAT_KEEP_STACK=1 leaves it running.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+steps=${1:-all}
+case "$steps" in all | smoke) ;; *) echo "usage: $0 [all|smoke]" >&2; exit 2 ;; esac
 
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-lifeboat-e2e}
 export LIFEBOAT_PORT=${LIFEBOAT_PORT:-18090}
 export LIFEBOAT_BACKEND_PORT=${LIFEBOAT_BACKEND_PORT:-18091}
 export LIFEBOAT_MODEL_SERVICE_PORT=${LIFEBOAT_MODEL_SERVICE_PORT:-18092}
+host=${LIFEBOAT_HOST:-127.0.0.1}
 dataset=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
-export LIFEBOAT_DATA_DIR
-LIFEBOAT_DATA_DIR=$(cd "$(dirname "$dataset")" && pwd)
+if [ -f "$dataset" ]; then
+  export LIFEBOAT_DATA_DIR
+  LIFEBOAT_DATA_DIR=$(cd "$(dirname "$dataset")" && pwd)
+else
+  echo "no data set at $dataset: the model service downloads it"
+fi
+build=--build
+if [ -n "${LIFEBOAT_IMAGE_PREFIX:-}" ]; then
+  build=--no-build  # published images: compose pulls what is not here yet
+fi
 export ADMIN_EMAIL=admin@lifeboat.test
 export ADMIN_PASSWORD
 ADMIN_PASSWORD=e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
@@ -27,12 +44,19 @@ secret_file=$(mktemp)
 export JWT_SECRET
 JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s' "$JWT_SECRET" >"$secret_file"
-base=http://127.0.0.1:$LIFEBOAT_PORT
+base=http://$host:$LIFEBOAT_PORT
+artifacts=$root/tests/e2e/artifacts
 
 down() {
   local status=$?
   if [ "${LIFEBOAT_KEEP_STACK:-0}" != 1 ]; then
-    if [ "$status" != 0 ]; then docker compose logs --tail 20 >&2 || true; fi
+    if [ "$status" != 0 ]; then
+      mkdir -p "$artifacts"
+      docker compose logs --no-color >"$artifacts/compose.log" 2>&1 || true
+      docker compose ps -a >&2 || true
+      docker compose logs --tail 20 >&2 || true
+      echo "every container's log: $artifacts/compose.log" >&2
+    fi
     docker compose down -v --remove-orphans >/dev/null 2>&1 || true
   fi
   rm -f "$secret_file"
@@ -40,15 +64,19 @@ down() {
 }
 trap down EXIT
 
-echo "--- build and start (compose project $COMPOSE_PROJECT_NAME)"
+echo "--- start (compose project $COMPOSE_PROJECT_NAME, $build)"
 docker compose down -v --remove-orphans >/dev/null 2>&1 || true
 started=$SECONDS
-docker compose up --build -d --wait --quiet-pull
+if [ "$build" = --no-build ]; then
+  # `up` builds, rather than pulls, a missing image of a service that has a build section.
+  docker compose pull --quiet --policy missing
+fi
+docker compose up "$build" -d --wait --quiet-pull
 echo "stack healthy after $((SECONDS - started)) s"
 
 echo "--- smoke: health, readiness, one prediction"
 status=0
-for url in "$base" "http://127.0.0.1:$LIFEBOAT_BACKEND_PORT" "http://127.0.0.1:$LIFEBOAT_MODEL_SERVICE_PORT"; do
+for url in "$base" "http://$host:$LIFEBOAT_BACKEND_PORT" "http://$host:$LIFEBOAT_MODEL_SERVICE_PORT"; do
   for probe in health ready; do
     if answer=$(curl -fsS --max-time 5 "$url/$probe"); then
       echo "$url/$probe: $answer"
@@ -69,12 +97,13 @@ for _ in $(seq 1 120); do
 done
 if [ -n "$prediction" ]; then echo "prediction: $prediction"; else echo "no prediction" >&2; status=1; fi
 [ "$status" = 0 ] || exit 1
+[ "$steps" = smoke ] && exit 0
 
 echo "--- JWT interoperability (PyJWT)"
 python3 tests/interop/verify_jwt.py "$base" "$secret_file"
 
 echo "--- observability: request ids across the logs, /metrics, the Grafana dashboard"
-LIFEBOAT_LOGS=compose FRONTEND_PORT=$LIFEBOAT_PORT BACKEND_PORT=$LIFEBOAT_BACKEND_PORT \
+LIFEBOAT_LOGS=compose LIFEBOAT_HOST=$host FRONTEND_PORT=$LIFEBOAT_PORT BACKEND_PORT=$LIFEBOAT_BACKEND_PORT \
   MODEL_SERVICE_PORT=$LIFEBOAT_MODEL_SERVICE_PORT python3 tests/observability/check_stack.py
 
 echo "--- browser suite (Playwright, Chromium) against $base"

@@ -25,11 +25,12 @@ import urllib.request
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FRONTEND = f"http://127.0.0.1:{os.environ.get('FRONTEND_PORT', '18080')}"
+HOST = os.environ.get("LIFEBOAT_HOST", "127.0.0.1")
+FRONTEND = f"http://{HOST}:{os.environ.get('FRONTEND_PORT', '18080')}"
 SERVICES = {
     "frontend-service": FRONTEND,
-    "backend": f"http://127.0.0.1:{os.environ.get('BACKEND_PORT', '18000')}",
-    "model-service": f"http://127.0.0.1:{os.environ.get('MODEL_SERVICE_PORT', '18001')}",
+    "backend": f"http://{HOST}:{os.environ.get('BACKEND_PORT', '18000')}",
+    "model-service": f"http://{HOST}:{os.environ.get('MODEL_SERVICE_PORT', '18001')}",
 }
 LOG_DIR = os.environ.get("LIFEBOAT_STACK_DIR", os.path.join(ROOT, "target", "local-stack"))
 FROM_COMPOSE = os.environ.get("LIFEBOAT_LOGS") == "compose"
