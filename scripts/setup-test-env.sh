@@ -62,22 +62,9 @@ python3 -c 'import jwt' 2>/dev/null || {
   python3 -m pip install -q --disable-pip-version-check PyJWT 2>&1 | grep -v 'as the .root. user' || true
 }
 
-# The browser suite's packages; Playwright's own browser download is never used.
-if [ ! -d tests/e2e/node_modules/@playwright/test ]; then
-  log "installing the e2e suite's npm packages"
-  (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
-fi
-# Videos of failed tests: Playwright records with an ffmpeg it would download; Debian's
-# does the same job, put where Playwright looks for its own.
-ffmpeg_rev=$(python3 -c 'import json, sys
-browsers = json.load(open("tests/e2e/node_modules/playwright-core/browsers.json"))["browsers"]
-print(next(b["revision"] for b in browsers if b["name"] == "ffmpeg"))')
-ffmpeg_dir=${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/ffmpeg-$ffmpeg_rev
-if [ ! -e "$ffmpeg_dir/ffmpeg-linux" ]; then
-  log "using Debian's ffmpeg for Playwright's videos"
-  mkdir -p "$ffmpeg_dir"
-  ln -sf "$(command -v ffmpeg)" "$ffmpeg_dir/ffmpeg-linux"
-fi
+# The browser suite's npm packages, and Debian's ffmpeg for its videos.
+tests/e2e/setup.sh
+
 # Docker and Compose for the compose stage. Where no container registry is reachable (this
 # project's build machines), the shared offline-images tool builds local stand-ins for the
 # base images; it also starts dockerd and installs the Compose plugin.
