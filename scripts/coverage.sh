@@ -17,4 +17,6 @@ ignore='(^|/)(tests|benches)/|/src/main\.rs$|frontend/src/(lib|auth|toast)\.rs$|
 cargo llvm-cov clean --workspace
 cargo llvm-cov --workspace --locked --no-report
 cargo llvm-cov report --json --summary-only --ignore-filename-regex "$ignore" >target/coverage-summary.json
+# The same numbers per line, in the format GitLab shows in merge request diffs.
+cargo llvm-cov report --cobertura --output-path target/coverage.xml --ignore-filename-regex "$ignore"
 python3 scripts/coverage-gate.py <target/coverage-summary.json

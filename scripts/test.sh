@@ -2,9 +2,9 @@
 # The whole test suite, as CI runs it: formatting, lints, every crate's tests on real
 # PostgreSQL under the 80 % line-coverage gate, the wasm build, then the compose stack
 # built and started from scratch: smoke test, the JWT interoperability check (PyJWT), the
-# observability checks and the browser suite (Playwright + Chromium). Prints where the time
-# went. Prerequisites are installed first (scripts/setup-test-env.sh; LIFEBOAT_SKIP_SETUP=1
-# skips).
+# observability checks and the browser suite (Playwright + Chromium); on the way, the tests of
+# the pipeline's registry retention script. Prints where the time went. Prerequisites are
+# installed first (scripts/setup-test-env.sh; LIFEBOAT_SKIP_SETUP=1 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,4 +43,5 @@ stage "fmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "tests + coverage gate" scripts/coverage.sh
 stage "promtool check config" promtool check config prometheus/prometheus.yml
+stage "release tooling tests" python3 -m unittest discover -s tests/release
 stage "compose stack + e2e" scripts/compose-e2e.sh
