@@ -6,6 +6,14 @@
 # Everything comes from crates.io, the Rust toolchain servers and Debian: nothing is
 # downloaded from anywhere else.
 
+# wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock exactly. Only that
+# version number reaches the build stage, so the CLI's layer is rebuilt when it changes, not
+# whenever Cargo.lock does (every release bumps our own crates' versions there).
+FROM debian:trixie-slim AS wasm-bindgen-version
+COPY Cargo.lock /
+RUN awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' /Cargo.lock \
+      >/wasm-bindgen-version
+
 FROM rust:1.95-slim-trixie AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends binaryen gzip \
@@ -13,12 +21,9 @@ RUN apt-get update \
  && rustup target add wasm32-unknown-unknown
 WORKDIR /src
 
-# wasm-bindgen's CLI must match the wasm-bindgen crate in Cargo.lock exactly. Its own layer,
-# rebuilt only when Cargo.lock changes.
-COPY Cargo.lock ./
+COPY --from=wasm-bindgen-version /wasm-bindgen-version /tmp/
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
-    version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock) \
- && cargo install --root /opt/wasm-bindgen wasm-bindgen-cli --version "$version"
+    cargo install --root /opt/wasm-bindgen wasm-bindgen-cli --version "$(cat /tmp/wasm-bindgen-version)"
 ENV PATH=/opt/wasm-bindgen/bin:$PATH
 
 COPY . .
