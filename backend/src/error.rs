@@ -1,5 +1,6 @@
 //! The backend's one error type and its one mapping to HTTP answers.
 
+use crate::auth::PasswordError;
 use crate::model_client::ModelServiceError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -37,6 +38,9 @@ pub enum ApiError {
     /// 429 with `Retry-After`: too many attempts; try again after this many seconds.
     #[error("too many attempts")]
     TooManyRequests(u64),
+    /// 503 with `Retry-After: 1`: too many password checks are already waiting.
+    #[error("too many logins at once; try again in a moment")]
+    PasswordWorkersBusy,
     /// 503: a prediction named no model and no model is active.
     #[error("no model is active; an admin must activate one")]
     NoActiveModel,
@@ -60,6 +64,15 @@ impl From<sqlx::Error> for ApiError {
             }
             sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Self::DatabaseUnavailable(error),
             other => Self::Internal(anyhow::Error::new(other).context("database query failed")),
+        }
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(error: PasswordError) -> Self {
+        match error {
+            PasswordError::Busy => Self::PasswordWorkersBusy,
+            PasswordError::Failed(cause) => Self::Internal(cause),
         }
     }
 }
@@ -122,6 +135,14 @@ impl IntoResponse for ApiError {
                     body,
                     header::RETRY_AFTER,
                     HeaderValue::from(seconds),
+                );
+            }
+            Self::PasswordWorkersBusy => {
+                return with_header(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorBody::new("busy", message),
+                    header::RETRY_AFTER,
+                    HeaderValue::from(1),
                 );
             }
             Self::NoActiveModel => (

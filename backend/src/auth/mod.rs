@@ -11,6 +11,8 @@ mod throttle;
 pub use email::Email;
 pub use extractors::{AuthUser, RequireAdmin};
 pub use jwt::{Claims, JwtKeys, TOKEN_TTL};
-pub use password::{Password, hash_password, verify_password, warm_up as warm_up_password_checks};
+pub use password::{
+    Password, PasswordError, hash_password, verify_password, warm_up as warm_up_password_checks,
+};
 pub use secret::load_or_create_secret;
 pub use throttle::LoginThrottle;

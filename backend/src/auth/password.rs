@@ -1,12 +1,25 @@
-//! Passwords: the policy, and bcrypt (cost 12) run on the blocking pool so a burst of
-//! logins never stalls the async runtime.
+//! Passwords: the policy, and bcrypt (cost 12) on a small pool of worker threads of its own.
+//!
+//! bcrypt is slow on purpose (about 0.25 s of CPU per check). On the blocking pool a login
+//! storm would take every core from the async runtime and predictions would wait seconds; on
+//! its own threads, one fewer than the cores (at least one) and below normal priority, logins
+//! queue behind each other while predictions keep the CPU they need. At most
+//! [`QUEUE_LIMIT`] checks wait; more are refused at once ([`PasswordError::Busy`], a 503).
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// bcrypt work factor.
 pub const BCRYPT_COST: u32 = 12;
+
+/// Password checks that may wait for a worker; about 4 s of work with one worker.
+pub const QUEUE_LIMIT: usize = 16;
+
+/// How much lower than normal the workers run: the lowest (nice 19), so under contention
+/// they get the CPU that serving requests leaves over.
+const NICENESS: i32 = 19;
 
 /// A password that meets [`lifeboat_api_types::check_new_password`]: 8 or more characters,
 /// at most 72 bytes in UTF-8.
@@ -21,26 +34,118 @@ impl Password {
     }
 }
 
-/// Hashes a password with bcrypt at cost 12, off the async runtime.
-pub async fn hash_password(password: Password) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || bcrypt::hash(password.0.expose_secret(), BCRYPT_COST))
-        .await
-        .context("the hashing task failed")?
-        .context("cannot hash the password")
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    /// Every worker is busy and the queue is full: try again in a moment.
+    #[error("too many password checks are waiting")]
+    Busy,
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
 }
 
-/// Checks `password` against `hash`, off the async runtime. With no hash (unknown e-mail)
+/// Hashes a password with bcrypt at cost 12, on the password workers.
+pub async fn hash_password(password: Password) -> Result<String, PasswordError> {
+    let hash = workers()
+        .run(move || bcrypt::hash(password.0.expose_secret(), BCRYPT_COST))
+        .await?;
+    Ok(hash.context("cannot hash the password")?)
+}
+
+/// Checks `password` against `hash`, on the password workers. With no hash (unknown e-mail)
 /// it still runs one bcrypt verification, against a throwaway hash, so the answer takes as
 /// long either way and does not tell which e-mails exist.
-pub async fn verify_password(password: SecretString, hash: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
-        let matches = bcrypt::verify(password.expose_secret(), &hash).unwrap_or(false);
-        known && matches
+pub async fn verify_password(
+    password: SecretString,
+    hash: Option<String>,
+) -> Result<bool, PasswordError> {
+    workers()
+        .run(move || {
+            let known = hash.is_some();
+            let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
+            let matches = bcrypt::verify(password.expose_secret(), &hash).unwrap_or(false);
+            known && matches
+        })
+        .await
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads that run password work in arrival order, with a bounded queue in front.
+pub struct PasswordWorkers {
+    /// `None` when no worker thread could be started.
+    queue: Option<SyncSender<Job>>,
+}
+
+impl PasswordWorkers {
+    /// Starts `threads` workers (lowered to [`NICENESS`]) behind a queue of `queue_limit`.
+    pub fn start(threads: usize, queue_limit: usize) -> Self {
+        let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(queue_limit);
+        let jobs = Arc::new(Mutex::new(jobs));
+        let started = (0..threads)
+            .filter(|i| {
+                let jobs = Arc::clone(&jobs);
+                let spawned = std::thread::Builder::new()
+                    .name(format!("password-{i}"))
+                    .spawn(move || work(&jobs));
+                if let Err(error) = &spawned {
+                    tracing::error!(%error, "cannot start a password worker");
+                }
+                spawned.is_ok()
+            })
+            .count();
+        Self {
+            queue: (started > 0).then_some(queue),
+        }
+    }
+
+    /// Runs `task` on a worker and waits for its result; refuses at once when the queue is
+    /// full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        task: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PasswordError> {
+        let queue = self
+            .queue
+            .as_ref()
+            .ok_or_else(|| anyhow!("no password worker is running"))?;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        queue
+            .try_send(Box::new(move || {
+                let _ = reply.send(task());
+            }))
+            .map_err(|error| match error {
+                TrySendError::Full(_) => PasswordError::Busy,
+                TrySendError::Disconnected(_) => anyhow!("the password workers stopped").into(),
+            })?;
+        answer
+            .await
+            .map_err(|_| anyhow!("a password worker failed").into())
+    }
+}
+
+/// A worker's life: lower its own priority, then take jobs until the queue is gone.
+fn work(jobs: &Mutex<Receiver<Job>>) {
+    // On Linux the nice value is per thread: this lowers this worker only.
+    if let Err(error) = rustix::process::setpriority_process(None, NICENESS) {
+        tracing::warn!(%error, "cannot lower a password worker's priority");
+    }
+    loop {
+        let job = jobs.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+/// The process's password workers: one fewer than the cores, at least one.
+fn workers() -> &'static PasswordWorkers {
+    static WORKERS: OnceLock<PasswordWorkers> = OnceLock::new();
+    WORKERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        PasswordWorkers::start(cores.saturating_sub(1).max(1), QUEUE_LIMIT)
     })
-    .await
-    .context("the verification task failed")
 }
 
 /// A cost-12 hash of a random string, made once.
@@ -100,5 +205,39 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
         assert!(!verify_password("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_refused_at_once_instead_of_waiting() {
+        let workers: &'static PasswordWorkers = Box::leak(Box::new(PasswordWorkers::start(1, 1)));
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let (started_tx, started) = tokio::sync::oneshot::channel();
+        let holding = tokio::spawn(workers.run(move || {
+            let _ = started_tx.send(());
+            let _ = gate.recv();
+        }));
+        started.await.unwrap();
+        // The one worker is held: one job may wait in the queue, the next is refused.
+        let waiting = tokio::spawn(workers.run(|| 1));
+        tokio::task::yield_now().await;
+        // Bounded, so a queue that waited instead of refusing fails here rather than hangs.
+        let refused = tokio::time::timeout(std::time::Duration::from_secs(2), workers.run(|| 2))
+            .await
+            .expect("a full queue must refuse at once");
+        assert!(matches!(refused, Err(PasswordError::Busy)), "{refused:?}");
+
+        release.send(()).unwrap();
+        holding.await.unwrap().unwrap();
+        assert_eq!(waiting.await.unwrap().unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_workers_run_below_normal_priority() {
+        let workers = PasswordWorkers::start(1, 1);
+        let niceness = workers
+            .run(|| rustix::process::getpriority_process(None).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(niceness, NICENESS);
     }
 }
