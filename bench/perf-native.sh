@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The performance run on this machine: the three release binaries on loopback (web port 8080
+# in front, backend 8000, model service 8001), a fresh database and model folder, then
+# bench/perf.py, then everything stopped. Needs the local PostgreSQL (scripts/setup-test-env.sh
+# starts it), oha (cargo install --locked oha) and the data set (LIFEBOAT_DATASET_PATH).
+#
+#   bench/perf-native.sh             the whole table (about 5 minutes)
+#   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+database=lifeboat_perf
+base_url=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat}
+
+cargo build --release --locked --quiet \
+  -p lifeboat-backend -p lifeboat-model-service -p lifeboat-frontend-service
+# The web port answers /ready only with the web app on disk.
+[ -f frontend/dist/index.html ] || frontend/build.sh
+
+export LIFEBOAT_BIN_DIR=$root/target/release LIFEBOAT_STACK_DIR=$root/target/perf-stack
+export FRONTEND_PORT=8080 BACKEND_PORT=8000 MODEL_SERVICE_PORT=8001
+scripts/local-stack.sh stop  # an earlier run's, if any
+export DATABASE_URL=${base_url%/*}/$database
+psql -q "${base_url%/*}/postgres" -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
+rm -rf "$LIFEBOAT_STACK_DIR"
+scripts/local-stack.sh start
+trap 'scripts/local-stack.sh stop' EXIT
+sleep 5  # let start-up settle, so "before" is the idle footprint
+python3 bench/perf.py "$@"
