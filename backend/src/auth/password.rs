@@ -82,18 +82,17 @@ impl PasswordWorkers {
     pub fn start(threads: usize, queue_limit: usize) -> Self {
         let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(queue_limit);
         let jobs = Arc::new(Mutex::new(jobs));
-        let started = (0..threads)
-            .filter(|i| {
-                let jobs = Arc::clone(&jobs);
-                let spawned = std::thread::Builder::new()
-                    .name(format!("password-{i}"))
-                    .spawn(move || work(&jobs));
-                if let Err(error) = &spawned {
-                    tracing::error!(%error, "cannot start a password worker");
-                }
-                spawned.is_ok()
-            })
-            .count();
+        let mut started = 0;
+        for i in 0..threads {
+            let jobs = Arc::clone(&jobs);
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-{i}"))
+                .spawn(move || work(&jobs));
+            match spawned {
+                Ok(_) => started += 1,
+                Err(error) => tracing::error!(%error, "cannot start a password worker"),
+            }
+        }
         Self {
             queue: (started > 0).then_some(queue),
         }
