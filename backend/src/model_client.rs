@@ -1,11 +1,14 @@
 //! The only caller of the model service: a pooled HTTP client with connect and request
 //! timeouts, so a slow or absent model service never holds a request for long.
 
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use lifeboat_api_types::{
     ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, TrainModel, TrainedModel,
 };
 use lifeboat_service_kit::telemetry::REQUEST_ID;
-use reqwest::StatusCode;
+use lifeboat_service_kit::upstream::{Answer, InvalidBaseUrl, Upstream};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
@@ -24,8 +27,7 @@ pub enum ModelServiceError {
 /// Cheap to clone: the connection pool is shared.
 #[derive(Debug, Clone)]
 pub struct ModelClient {
-    http: reqwest::Client,
-    base_url: String,
+    http: Upstream,
     training_timeout: Duration,
 }
 
@@ -37,16 +39,9 @@ impl ModelClient {
         connect_timeout: Duration,
         timeout: Duration,
         training_timeout: Duration,
-    ) -> reqwest::Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .timeout(timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_nodelay(true)
-            .build()?;
+    ) -> Result<Self, InvalidBaseUrl> {
         Ok(Self {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            http: Upstream::new(base_url, connect_timeout, timeout)?,
             training_timeout,
         })
     }
@@ -57,35 +52,29 @@ impl ModelClient {
         request: &InferenceRequest,
         request_id: Option<&str>,
     ) -> Result<InferenceResponse, ModelServiceError> {
-        let mut call = self
-            .http
-            .post(format!("{}/inference", self.base_url))
-            .json(request);
-        if let Some(id) = request_id {
-            call = call.header(REQUEST_ID, id);
+        let mut call = self.request(Method::POST, "/inference", Some(request));
+        if let Some(id) = request_id.and_then(|id| id.parse().ok()) {
+            call.headers_mut().insert(REQUEST_ID, id);
         }
-        answer(call).await
+        read(self.http.send(call).await)
     }
 
     /// Trains and saves a model; answers when it is done (this takes seconds to minutes).
     pub async fn train(&self, request: &TrainModel) -> Result<TrainedModel, ModelServiceError> {
-        let call = self
-            .http
-            .post(format!("{}/models", self.base_url))
-            .timeout(self.training_timeout)
-            .json(request);
-        answer(call).await
+        let call = self.request(Method::POST, "/models", Some(request));
+        read(self.http.send_within(call, self.training_timeout).await)
     }
 
     /// The models the model service has loaded.
     pub async fn models(&self) -> Result<Vec<TrainedModel>, ModelServiceError> {
-        answer(self.http.get(format!("{}/models", self.base_url))).await
+        let call = self.request::<()>(Method::GET, "/models", None);
+        read(self.http.send(call).await)
     }
 
     /// Deletes a model's artifact; `Ok(false)` when the model service did not have it.
     pub async fn delete_model(&self, id: Uuid) -> Result<bool, ModelServiceError> {
-        let call = self.http.delete(format!("{}/models/{id}", self.base_url));
-        match answer::<serde::de::IgnoredAny>(call).await {
+        let call = self.request::<()>(Method::DELETE, &format!("/models/{id}"), None);
+        match read::<serde::de::IgnoredAny>(self.http.send(call).await) {
             Ok(_) => Ok(true),
             Err(ModelServiceError::Refused { status, .. }) if status == StatusCode::NOT_FOUND => {
                 Ok(false)
@@ -96,44 +85,57 @@ impl ModelClient {
 
     /// `Ok` when the model service says it is ready; otherwise why not.
     pub async fn ready(&self) -> Result<(), String> {
-        let response = self
+        let call = self.request::<()>(Method::GET, "/ready", None);
+        let answer = self
             .http
-            .get(format!("{}/ready", self.base_url))
-            .send()
+            .send(call)
             .await
-            .map_err(|e| unavailable(e).to_string())?;
-        if response.status().is_success() {
+            .map_err(|e| format!("model service: {e}"))?;
+        if answer.head.status.is_success() {
             return Ok(());
         }
-        let reason = response
-            .json::<HealthStatus>()
-            .await
+        let reason = serde_json::from_slice::<HealthStatus>(&answer.body)
             .ok()
             .and_then(|h| h.reason)
             .unwrap_or_else(|| "not ready".into());
         Err(format!("model service: {reason}"))
     }
+
+    /// A request to the model service, with `body` as JSON when there is one.
+    fn request<T: Serialize>(&self, method: Method, path: &str, body: Option<&T>) -> Request<Body> {
+        let builder = Request::builder()
+            .method(method)
+            .uri(self.http.uri_for(path));
+        match body {
+            Some(body) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    serde_json::to_vec(body).expect("our wire types always serialize"),
+                )),
+            None => builder.body(Body::empty()),
+        }
+        .expect("method, URI and headers are valid")
+    }
 }
 
-/// Sends `call` and reads a success as `T` (an empty body as `null`); a 4xx becomes `Refused`
-/// with the model service's error body, anything else `Unavailable`.
-async fn answer<T: DeserializeOwned>(
-    call: reqwest::RequestBuilder,
+/// Reads a success as `T` (an empty body as `null`); a 4xx becomes `Refused` with the model
+/// service's error body, anything else (no answer, 5xx) `Unavailable`.
+fn read<T: DeserializeOwned>(
+    answer: Result<Answer, lifeboat_service_kit::upstream::UpstreamError>,
 ) -> Result<T, ModelServiceError> {
-    let response = call.send().await.map_err(unavailable)?;
-    let status = response.status();
+    let answer = answer.map_err(|e| ModelServiceError::Unavailable(e.to_string()))?;
+    let status = answer.head.status;
     if status.is_success() {
-        let bytes = response.bytes().await.map_err(unavailable)?;
-        let bytes = if bytes.is_empty() {
+        let bytes = if answer.body.is_empty() {
             &b"null"[..]
         } else {
-            &bytes[..]
+            &answer.body[..]
         };
         return serde_json::from_slice(bytes)
             .map_err(|e| ModelServiceError::Unavailable(format!("unreadable answer: {e}")));
     }
     if status.is_client_error() {
-        let body = response.json::<ErrorBody>().await.unwrap_or_else(|_| {
+        let body = serde_json::from_slice::<ErrorBody>(&answer.body).unwrap_or_else(|_| {
             ErrorBody::new(
                 "model_service_refused",
                 "the model service refused the request",
@@ -142,15 +144,4 @@ async fn answer<T: DeserializeOwned>(
         return Err(ModelServiceError::Refused { status, body });
     }
     Err(ModelServiceError::Unavailable(format!("answered {status}")))
-}
-
-fn unavailable(error: reqwest::Error) -> ModelServiceError {
-    let what = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else {
-        "request failed"
-    };
-    ModelServiceError::Unavailable(format!("{what}: {error}"))
 }

@@ -3,8 +3,10 @@
 use crate::error::ApiError;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::Response;
+use lifeboat_service_kit::upstream::{Upstream, UpstreamError};
 use std::net::SocketAddr;
 
 /// Largest request body forwarded; API bodies are small JSON documents.
@@ -23,67 +25,50 @@ const HOP_BY_HOP: [HeaderName; 8] = [
 ];
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
-/// The backend's address and a pooled client to reach it.
-#[derive(Debug, Clone)]
-pub struct Backend {
-    pub client: reqwest::Client,
-    pub base_url: String,
-}
-
 /// Sends the request on to the backend unchanged (but for hop-by-hop headers and `Host`),
 /// adding the caller's address to `X-Forwarded-For`, and returns the backend's answer.
 pub async fn forward(
-    State(backend): State<Backend>,
+    State(backend): State<Upstream>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;
-    let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let path = parts
+        .uri
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| PathAndQuery::from_static("/"));
 
-    let mut headers = without_hop_by_hop(&parts.headers);
-    headers.remove(header::HOST);
-    append_forwarded_for(&mut headers, peer);
+    strip_hop_by_hop(&mut parts.headers);
+    // The client sets `Host` from the backend's address.
+    parts.headers.remove(header::HOST);
+    append_forwarded_for(&mut parts.headers, peer);
+    parts.uri = backend.uri(path);
+    parts.version = axum::http::Version::HTTP_11;
+    parts.extensions.clear();
 
     let answer = backend
-        .client
-        .request(parts.method, format!("{}{path}", backend.base_url))
-        .headers(headers)
-        .body(body)
-        .send()
+        .send(Request::from_parts(parts, Body::from(body)))
         .await
-        .map_err(|e| {
-            if e.is_timeout() {
-                ApiError::BackendTimeout
-            } else {
-                ApiError::BackendUnavailable(e.to_string())
-            }
+        .map_err(|e| match e {
+            UpstreamError::Timeout(_) => ApiError::BackendTimeout,
+            other => ApiError::BackendUnavailable(other.to_string()),
         })?;
 
-    let status = answer.status();
-    let headers = without_hop_by_hop(answer.headers());
-    let bytes = answer.bytes().await.map_err(|e| {
-        if e.is_timeout() {
-            ApiError::BackendTimeout
-        } else {
-            ApiError::BackendUnavailable(e.to_string())
-        }
-    })?;
-    let mut response = Response::new(Body::from(bytes));
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    response.headers_mut().remove(header::CONTENT_LENGTH);
-    Ok(response)
+    let mut head = answer.head;
+    strip_hop_by_hop(&mut head.headers);
+    // Set again from the body below.
+    head.headers.remove(header::CONTENT_LENGTH);
+    Ok(Response::from_parts(head, Body::from(answer.body)))
 }
 
-fn without_hop_by_hop(headers: &HeaderMap) -> HeaderMap {
-    let mut kept = headers.clone();
+fn strip_hop_by_hop(headers: &mut HeaderMap) {
     for name in &HOP_BY_HOP {
-        kept.remove(name);
+        headers.remove(name);
     }
-    kept
 }
 
 fn append_forwarded_for(headers: &mut HeaderMap, peer: SocketAddr) {
@@ -106,9 +91,9 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer x"));
-        let kept = without_hop_by_hop(&headers);
-        assert!(kept.get(header::CONNECTION).is_none());
-        assert_eq!(kept[header::AUTHORIZATION], "Bearer x");
+        strip_hop_by_hop(&mut headers);
+        assert!(headers.get(header::CONNECTION).is_none());
+        assert_eq!(headers[header::AUTHORIZATION], "Bearer x");
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The frontend service's routes: health, the API forwarder, and the web app with
 //! `index.html` for every other path so client-side routes survive a reload.
 
-use crate::proxy::{self, Backend};
+use crate::proxy;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
 use lifeboat_service_kit::server::{health, readiness};
+use lifeboat_service_kit::upstream::Upstream;
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -15,11 +17,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// What the routes share.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub backend: Backend,
+    pub backend: Upstream,
     pub static_dir: PathBuf,
 }
 
-impl axum::extract::FromRef<AppState> for Backend {
+impl axum::extract::FromRef<AppState> for Upstream {
     fn from_ref(state: &AppState) -> Self {
         state.backend.clone()
     }
@@ -56,18 +58,17 @@ async fn check_ready(state: &AppState) -> Result<(), String> {
         return Err(format!("web app: no {}", index.display()));
     }
     let backend = &state.backend;
+    let request = Request::get(backend.uri_for("/ready"))
+        .body(Body::empty())
+        .expect("a GET with no body is valid");
     let answer = backend
-        .client
-        .get(format!("{}/ready", backend.base_url))
-        .send()
+        .send(request)
         .await
         .map_err(|e| format!("backend: {e}"))?;
-    if answer.status().is_success() {
+    if answer.head.status.is_success() {
         return Ok(());
     }
-    let reason = answer
-        .json::<HealthStatus>()
-        .await
+    let reason = serde_json::from_slice::<HealthStatus>(&answer.body)
         .ok()
         .and_then(|h| h.reason)
         .unwrap_or_else(|| "not ready".into());

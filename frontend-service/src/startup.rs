@@ -1,10 +1,10 @@
 //! Building and running the frontend service.
 
 use crate::config::Config;
-use crate::proxy::Backend;
 use crate::routes::{self, AppState};
 use anyhow::Context;
 use lifeboat_service_kit::server;
+use lifeboat_service_kit::upstream::Upstream;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -18,18 +18,15 @@ pub struct Application {
 impl Application {
     /// Builds the backend client and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(config.backend_timeout())
-            .tcp_nodelay(true)
-            .build()
-            .context("cannot build the backend client")?;
+        let backend = Upstream::new(
+            &config.backend_url,
+            Duration::from_secs(2),
+            config.backend_timeout(),
+        )
+        .context("BACKEND_URL")?;
         let listener = server::bind(config.host, config.port).await?;
         let state = AppState {
-            backend: Backend {
-                client,
-                base_url: config.backend_url.trim_end_matches('/').to_owned(),
-            },
+            backend,
             static_dir: config.static_dir,
         };
         Ok(Self { listener, state })

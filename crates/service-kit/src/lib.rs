@@ -8,6 +8,7 @@ pub mod probe;
 pub mod server;
 mod shutdown;
 pub mod telemetry;
+pub mod upstream;
 
 pub use json::{Json, JsonError};
 pub use path::{Id, InvalidId};

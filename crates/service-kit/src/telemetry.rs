@@ -23,8 +23,9 @@ pub fn init() {
     tracing_subscriber::registry()
         .with(filter)
         .with(
-            tracing_subscriber::fmt::layer()
-                .json()
+            // tracing-subscriber's own JSON format, written by json-subscriber, which keeps
+            // each span's fields ready to write instead of re-parsing them for every line.
+            json_subscriber::fmt::layer()
                 .flatten_event(true)
                 .with_current_span(true)
                 .with_span_list(false),

@@ -1,0 +1,199 @@
+//! Calling another Lifeboat service: hyper's pooled HTTP/1.1 client (keep-alive connections,
+//! no Nagle delay), the base address parsed once, and a deadline on every call that covers
+//! connecting, sending and reading the whole answer, so a slow or absent peer never holds a
+//! request for long.
+//!
+//! It sits on the hot path (the web port forwards every API call to the backend, which asks
+//! the model service for every prediction), which is why it is hyper's client and not
+//! reqwest: the same three-hop chain does about 1.6× the requests per second with it on this
+//! machine (docs/performance.md). Plain `http://` only: the services talk on a private
+//! network.
+
+use axum::body::{Body, Bytes};
+use axum::http::uri::{Authority, InvalidUri, PathAndQuery, Scheme};
+use axum::http::{Request, Uri, response};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::time::Duration;
+
+/// How long an idle pooled connection is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// How a call failed before a complete answer arrived.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    /// No complete answer within the deadline.
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    /// The peer could not be reached.
+    #[error("cannot connect: {0}")]
+    Connect(#[source] hyper_util::client::legacy::Error),
+    /// The connection failed while sending or reading.
+    #[error("request failed: {0}")]
+    Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A complete answer: status and headers, and the whole body.
+#[derive(Debug)]
+pub struct Answer {
+    pub head: response::Parts,
+    pub body: Bytes,
+}
+
+/// One peer service. Cheap to clone: the connection pool is shared.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    client: Client<HttpConnector, Body>,
+    scheme: Scheme,
+    authority: Authority,
+    timeout: Duration,
+}
+
+impl Upstream {
+    /// A client for the service at `base_url` (`http://host:port`; a path is ignored) that
+    /// gives up connecting after `connect_timeout` and on a whole call after `timeout`.
+    pub fn new(
+        base_url: &str,
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> Result<Self, InvalidBaseUrl> {
+        let uri: Uri = base_url
+            .parse()
+            .map_err(|e: InvalidUri| InvalidBaseUrl(base_url.to_owned(), e.to_string()))?;
+        let invalid = |why: &str| InvalidBaseUrl(base_url.to_owned(), why.to_owned());
+        let scheme = uri.scheme().cloned().ok_or_else(|| invalid("no scheme"))?;
+        if scheme != Scheme::HTTP {
+            return Err(invalid("only http:// is supported"));
+        }
+        let authority = uri.authority().cloned().ok_or_else(|| invalid("no host"))?;
+
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(connect_timeout));
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .build(connector);
+        Ok(Self {
+            client,
+            scheme,
+            authority,
+            timeout,
+        })
+    }
+
+    /// The peer's address for `path_and_query` (which starts with `/`).
+    pub fn uri(&self, path_and_query: PathAndQuery) -> Uri {
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .expect("scheme, authority and path are each valid")
+    }
+
+    /// The peer's address for a path we write ourselves, such as `/inference`.
+    pub fn uri_for(&self, path: &str) -> Uri {
+        self.uri(PathAndQuery::try_from(path).expect("our own paths are valid"))
+    }
+
+    /// Sends `request` (its URI made with [`Upstream::uri`]) and reads the whole answer,
+    /// within the client's timeout.
+    pub async fn send(&self, request: Request<Body>) -> Result<Answer, UpstreamError> {
+        self.send_within(request, self.timeout).await
+    }
+
+    /// [`Upstream::send`] with a deadline of its own (a training call takes longer).
+    pub async fn send_within(
+        &self,
+        request: Request<Body>,
+        timeout: Duration,
+    ) -> Result<Answer, UpstreamError> {
+        let call = async {
+            let response = self.client.request(request).await.map_err(|e| {
+                if e.is_connect() {
+                    UpstreamError::Connect(e)
+                } else {
+                    UpstreamError::Failed(Box::new(e))
+                }
+            })?;
+            let (head, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| UpstreamError::Failed(Box::new(e)))?
+                .to_bytes();
+            Ok(Answer { head, body })
+        };
+        tokio::time::timeout(timeout, call)
+            .await
+            .map_err(|_| UpstreamError::Timeout(timeout))?
+    }
+}
+
+/// The configured address of a peer service is not an `http://host:port` URL.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid service address {0:?}: {1}")]
+pub struct InvalidBaseUrl(String, String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upstream(url: &str) -> Result<Upstream, InvalidBaseUrl> {
+        Upstream::new(url, Duration::from_secs(1), Duration::from_secs(1))
+    }
+
+    #[test]
+    fn an_address_keeps_the_peers_host_and_port_and_takes_the_callers_path() {
+        let peer = upstream("http://model-service:8001/ignored").unwrap();
+        assert_eq!(
+            peer.uri_for("/inference?x=1").to_string(),
+            "http://model-service:8001/inference?x=1"
+        );
+    }
+
+    #[test]
+    fn only_plain_http_addresses_with_a_host_are_accepted() {
+        for bad in ["https://backend:8000", "backend:8000", "/api", "http://"] {
+            assert!(upstream(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_peer_that_is_not_listening_is_a_connect_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let peer = upstream(&format!("http://127.0.0.1:{port}")).unwrap();
+        let request = Request::get(peer.uri_for("/health"))
+            .body(Body::empty())
+            .unwrap();
+        let error = peer.send(request).await.unwrap_err();
+        assert!(matches!(error, UpstreamError::Connect(_)), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_peer_that_accepts_but_never_answers_times_out() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        // Accepts and holds the connection without ever answering.
+        let held = tokio::spawn(async move {
+            let (_socket, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        });
+        let peer = Upstream::new(
+            &format!("http://127.0.0.1:{port}"),
+            Duration::from_secs(1),
+            Duration::from_millis(200),
+        )
+        .unwrap();
+        let request = Request::get(peer.uri_for("/health"))
+            .body(Body::empty())
+            .unwrap();
+        let error = peer.send(request).await.unwrap_err();
+        assert!(matches!(error, UpstreamError::Timeout(_)), "{error:?}");
+        held.abort();
+    }
+}
