@@ -19,6 +19,8 @@ cargo build --release --locked --quiet \
 
 export LIFEBOAT_BIN_DIR=$root/target/release LIFEBOAT_STACK_DIR=$root/target/perf-stack
 export FRONTEND_PORT=8080 BACKEND_PORT=8000 MODEL_SERVICE_PORT=8001
+# One client makes all the load: the per-client limit on anonymous predictions is off.
+export ANONYMOUS_INFERENCE_RATE_PER_SECOND=0
 scripts/local-stack.sh stop  # an earlier run's, if any
 export DATABASE_URL=${base_url%/*}/$database
 psql -q "${base_url%/*}/postgres" -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"

@@ -4,6 +4,8 @@
     bench/perf-native.sh              release binaries on 8080/8000/8001, then this script
     bench/perf.py                     against whatever runs on those ports
     bench/perf.py --compose           a compose stack: RSS from `docker stats` instead of /proc
+                                      (start it with ANONYMOUS_INFERENCE_RATE_PER_SECOND=0:
+                                      all the load comes from one client)
 
 Measures, with oha (cargo install oha):
 - POST /api/inference through the web port, on the backend, and /inference on the model

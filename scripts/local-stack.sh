@@ -6,7 +6,8 @@
 # (logs, pids, models, the generated JWT secret; default target/local-stack),
 # LIFEBOAT_DATASET_PATH, DATABASE_URL, ADMIN_EMAIL / ADMIN_PASSWORD (default
 # admin@lifeboat.test / local-admin-password), and the ports FRONTEND_PORT / BACKEND_PORT /
-# MODEL_SERVICE_PORT (18080 / 18000 / 18001).
+# MODEL_SERVICE_PORT (18080 / 18000 / 18001). Sign-ups are limited to 1,000 per hour per
+# address here (SIGNUP_RATE_PER_HOUR), as the browser suite makes many from one address.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${LIFEBOAT_BIN_DIR:-$root/target/debug}
@@ -22,6 +23,7 @@ start() {
   BACKEND_HOST=127.0.0.1 BACKEND_PORT=$be MODEL_SERVICE_URL=http://127.0.0.1:$ms \
     JWT_SECRET_FILE="$dir/jwt_secret" \
     ADMIN_EMAIL=${ADMIN_EMAIL:-admin@lifeboat.test} ADMIN_PASSWORD=${ADMIN_PASSWORD:-local-admin-password} \
+    SIGNUP_RATE_PER_HOUR=${SIGNUP_RATE_PER_HOUR:-1000} \
     DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat} \
     "$bin/lifeboat-backend" >"$dir/backend.log" 2>&1 &
   echo $! >"$dir/backend.pid"

@@ -58,6 +58,17 @@ pub struct Config {
     /// Password of that admin account when it is created; never changes an existing one.
     #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<SecretString>,
+    /// Sign-ups allowed per client address per hour; 0 for no limit.
+    #[arg(long, env = "SIGNUP_RATE_PER_HOUR", default_value_t = 30)]
+    pub signup_rate_per_hour: u32,
+    /// Predictions per second allowed to a client that is not signed in, with bursts of
+    /// twice that; 0 for no limit. Signed-in users are not limited.
+    #[arg(
+        long,
+        env = "ANONYMOUS_INFERENCE_RATE_PER_SECOND",
+        default_value_t = 20
+    )]
+    pub anonymous_inference_rate_per_second: u32,
 }
 
 impl Config {

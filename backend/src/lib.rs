@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod gauges;
 pub mod model_client;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -6,12 +6,14 @@ use crate::auth::{Email, JwtKeys, LoginThrottle, Password, hash_password, load_o
 use crate::config::Config;
 use crate::db::{jobs, users};
 use crate::model_client::ModelClient;
+use crate::rate_limit::RateLimits;
 use crate::routes;
 use crate::state::AppState;
 use crate::training::Trainer;
 use crate::{bootstrap, gauges};
 use anyhow::Context;
 use lifeboat_api_types::Algorithm;
+use lifeboat_service_kit::limits::Limits;
 use lifeboat_service_kit::server;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
@@ -67,6 +69,11 @@ impl Application {
             Arc::clone(&active),
             config.training_queue_limit,
         );
+        let rate_limits = RateLimits::new(
+            config.signup_rate_per_hour,
+            config.anonymous_inference_rate_per_second,
+        );
+        rate_limits.spawn_sweeper();
         let listener = server::bind(config.host, config.port).await?;
         Ok(Self {
             listener,
@@ -75,6 +82,7 @@ impl Application {
                 model,
                 jwt: Arc::new(jwt),
                 login_throttle: Arc::new(LoginThrottle::default()),
+                rate_limits,
                 active,
                 trainer,
             },
@@ -97,7 +105,13 @@ impl Application {
             self.interrupted_jobs,
             self.train_default_models,
         ));
-        server::serve("backend", self.listener, routes::router(self.state)).await
+        server::serve(
+            "backend",
+            self.listener,
+            routes::router(self.state),
+            Limits::default(),
+        )
+        .await
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LoginThrottle};
 use crate::model_client::ModelClient;
+use crate::rate_limit::RateLimits;
 use crate::training::Trainer;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ pub struct AppState {
     pub model: ModelClient,
     pub jwt: Arc<JwtKeys>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub rate_limits: RateLimits,
     pub active: Arc<ActiveModels>,
     pub trainer: Trainer,
 }

@@ -1,5 +1,6 @@
 //! The frontend service's configuration, read from the environment (or flags).
 
+use axum::http::HeaderValue;
 use clap::Parser;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
@@ -24,10 +25,71 @@ pub struct Config {
     /// How long a forwarded request may take, in milliseconds.
     #[arg(long, env = "BACKEND_TIMEOUT_MS", default_value_t = 15_000)]
     pub backend_timeout_ms: u64,
+    /// Other origins whose pages may call the API from a browser (CORS), comma-separated,
+    /// such as `https://admin.example.com`. Empty (the default): only pages served from
+    /// this origin may.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "")]
+    pub cors_allowed_origins: String,
 }
 
 impl Config {
     pub fn backend_timeout(&self) -> Duration {
         Duration::from_millis(self.backend_timeout_ms)
+    }
+
+    /// The parsed `CORS_ALLOWED_ORIGINS`.
+    pub fn cors_allowed_origins(&self) -> anyhow::Result<Vec<HeaderValue>> {
+        self.cors_allowed_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|origin| {
+                let origin = origin.trim_end_matches('/');
+                let host = origin
+                    .strip_prefix("https://")
+                    .or_else(|| origin.strip_prefix("http://"));
+                match host {
+                    Some(host) if !host.is_empty() && !host.contains(['/', '*', ' ']) => {
+                        Ok(HeaderValue::from_str(origin)?)
+                    }
+                    _ => anyhow::bail!(
+                        "CORS_ALLOWED_ORIGINS: {origin:?} is not an origin such as https://example.com"
+                    ),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origins(value: &str) -> anyhow::Result<Vec<HeaderValue>> {
+        Config::try_parse_from(["lifeboat-frontend-service", "--cors-allowed-origins", value])
+            .unwrap()
+            .cors_allowed_origins()
+    }
+
+    #[test]
+    fn cors_origins_are_read_from_a_comma_separated_list() {
+        assert!(origins("").unwrap().is_empty());
+        assert_eq!(
+            origins("https://a.example, http://b.example:8080/").unwrap(),
+            ["https://a.example", "http://b.example:8080"]
+        );
+    }
+
+    #[test]
+    fn anything_but_an_origin_is_refused_at_start_up() {
+        for bad in [
+            "*",
+            "a.example",
+            "https://a.example/path",
+            "https://",
+            "ftp://a",
+        ] {
+            assert!(origins(bad).is_err(), "{bad} was accepted");
+        }
     }
 }

@@ -9,8 +9,9 @@ use axum::response::Response;
 use lifeboat_service_kit::upstream::{Upstream, UpstreamError};
 use std::net::SocketAddr;
 
-/// Largest request body forwarded; API bodies are small JSON documents.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest request body forwarded; API bodies are small JSON documents (the backend takes
+/// the same at most).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Headers that describe one connection, not the request, so they are never forwarded.
 const HOP_BY_HOP: [HeaderName; 8] = [

@@ -5,12 +5,15 @@ use crate::proxy;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
 use lifeboat_service_kit::server::{health, readiness};
 use lifeboat_service_kit::upstream::Upstream;
 use std::path::PathBuf;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::cors::CorsLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -19,7 +22,16 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     pub backend: Upstream,
     pub static_dir: PathBuf,
+    /// Origins other than ours allowed to call the API from a browser; none by default.
+    pub cors_allowed_origins: Vec<HeaderValue>,
 }
+
+/// The web app's `Content-Security-Policy`: its own scripts, styles and wasm only (the
+/// wasm module needs `'wasm-unsafe-eval'` to be compiled), no inline script or style, API
+/// calls to this origin only, and no framing. `data:` images are the empty favicon.
+pub const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 impl axum::extract::FromRef<AppState> for Upstream {
     fn from_ref(state: &AppState) -> Self {
@@ -31,14 +43,42 @@ pub fn router(state: AppState) -> Router {
     let index = state.static_dir.join("index.html");
     // Files are revalidated on every load (ServeDir answers If-Modified-Since with 304), so a
     // new release is picked up at once without hashed file names.
-    let app = ServeDir::new(&state.static_dir)
-        .precompressed_gzip()
-        .fallback(ServeFile::new(index).precompressed_gzip());
+    let app = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(APP_CSP),
+        ))
+        .service(
+            ServeDir::new(&state.static_dir)
+                .precompressed_gzip()
+                .fallback(ServeFile::new(index).precompressed_gzip()),
+        );
+    let api = Router::new()
+        .route("/api", any(proxy::forward))
+        .route("/api/{*rest}", any(proxy::forward));
+    // Without configured origins there is no CORS layer at all: browsers then refuse
+    // cross-origin calls, and preflights get no permission.
+    let api = if state.cors_allowed_origins.is_empty() {
+        api
+    } else {
+        api.layer(
+            CorsLayer::new()
+                .allow_origin(state.cors_allowed_origins.clone())
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                ])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .max_age(Duration::from_secs(600)),
+        )
+    };
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .route("/api", any(proxy::forward))
-        .route("/api/{*rest}", any(proxy::forward))
+        .merge(api)
         .fallback_service(app)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

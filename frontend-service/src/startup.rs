@@ -1,8 +1,10 @@
 //! Building and running the frontend service.
 
 use crate::config::Config;
+use crate::proxy;
 use crate::routes::{self, AppState};
 use anyhow::Context;
+use lifeboat_service_kit::limits::Limits;
 use lifeboat_service_kit::server;
 use lifeboat_service_kit::upstream::Upstream;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use tokio::net::TcpListener;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    limits: Limits,
 }
 
 impl Application {
@@ -25,11 +28,22 @@ impl Application {
         )
         .context("BACKEND_URL")?;
         let listener = server::bind(config.host, config.port).await?;
+        let limits = Limits {
+            max_body_bytes: proxy::MAX_BODY_BYTES,
+            // The proxy answers 504 when the backend is late; this only backs it up.
+            request_timeout: config.backend_timeout() + Duration::from_secs(1),
+            ..Limits::default()
+        };
         let state = AppState {
             backend,
+            cors_allowed_origins: config.cors_allowed_origins()?,
             static_dir: config.static_dir,
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            limits,
+        })
     }
 
     /// The port actually bound.
@@ -43,6 +57,7 @@ impl Application {
             "frontend-service",
             self.listener,
             routes::router(self.state),
+            self.limits,
         )
         .await
     }

@@ -8,6 +8,7 @@ use crate::routes;
 use crate::state::{AppState, ModelStore};
 use anyhow::Context;
 use lifeboat_api_types::Algorithm;
+use lifeboat_service_kit::limits::Limits;
 use lifeboat_service_kit::server;
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,7 +48,23 @@ impl Application {
     /// Loads the saved models and the data set in the background and serves until asked to stop.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(prepare_models(self.state.clone()));
-        server::serve("model-service", self.listener, routes::router(self.state)).await
+        server::serve(
+            "model-service",
+            self.listener,
+            routes::router(self.state),
+            limits(),
+        )
+        .await
+    }
+}
+
+/// The API defaults, but for the deadline: a training call is answered when the model is
+/// fitted, which may take minutes on a large data set (the backend gives up after
+/// `TRAINING_TIMEOUT_S`, 10 minutes by default); a prediction takes microseconds.
+fn limits() -> Limits {
+    Limits {
+        request_timeout: Duration::from_secs(15 * 60),
+        ..Limits::default()
     }
 }
 

@@ -44,6 +44,8 @@ pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
         jwt_secret_file: None,
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
+        signup_rate_per_hour: 0,
+        anonymous_inference_rate_per_second: 0,
     }
 }
 
@@ -79,6 +81,7 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
             static_dir: static_dir.path().to_owned(),
             backend_url,
             backend_timeout_ms: 5000,
+            cors_allowed_origins: String::new(),
         })
         .await
         .unwrap();

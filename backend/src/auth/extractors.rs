@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use lifeboat_api_types::Role;
@@ -24,20 +25,10 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or(ApiError::Unauthenticated)?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|value| {
-                let (scheme, token) = value.split_once(' ')?;
-                scheme
-                    .eq_ignore_ascii_case("bearer")
-                    .then_some(token.trim())
-            })
-            .ok_or(ApiError::InvalidToken)?;
+        if !parts.headers.contains_key(AUTHORIZATION) {
+            return Err(ApiError::Unauthenticated);
+        }
+        let token = bearer_token(&parts.headers).ok_or(ApiError::InvalidToken)?;
         let claims = state.jwt.verify(token).ok_or(ApiError::InvalidToken)?;
         lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
         Ok(Self {
@@ -45,6 +36,15 @@ impl FromRequestParts<AppState> for AuthUser {
             role: claims.role,
         })
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if there is one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 impl FromRequestParts<AppState> for RequireAdmin {

@@ -9,7 +9,7 @@ mod secret;
 mod throttle;
 
 pub use email::Email;
-pub use extractors::{AuthUser, RequireAdmin};
+pub use extractors::{AuthUser, RequireAdmin, bearer_token};
 pub use jwt::{Claims, JwtKeys, TOKEN_TTL};
 pub use password::{
     Password, PasswordError, hash_password, verify_password, warm_up as warm_up_password_checks,

@@ -22,8 +22,10 @@ pub fn router() -> Router<AppState> {
 /// Creates a `user` account. The role is never read from the body.
 async fn signup(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Json(body): Json<Credentials>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
+    state.rate_limits.check_signup(&client)?;
     let mut fields = FieldErrors::new();
     let email = Email::parse(&body.email)
         .map_err(|reason| fields.insert("email".into(), reason.into()))

@@ -1,7 +1,9 @@
 //! `POST /api/inference`: validates the passenger, picks the model (the one named, else the
 //! active forest, else any active model), then asks the model service.
 
+use crate::auth::bearer_token;
 use crate::error::ApiError;
+use crate::routes::client::ClientAddr;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -17,9 +19,14 @@ pub fn router() -> Router<AppState> {
 
 async fn infer(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Json(mut request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
+    let signed_in = bearer_token(&headers).is_some_and(|token| state.jwt.verify(token).is_some());
+    if !signed_in {
+        state.rate_limits.check_anonymous_inference(&client)?;
+    }
     request.passenger().map_err(ApiError::Validation)?;
     let model_id = match request.model_id {
         Some(id) => id,

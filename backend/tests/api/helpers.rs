@@ -46,6 +46,8 @@ pub fn config(model_service_url: &str) -> Config {
         jwt_secret_file: None,
         admin_email: None,
         admin_password: None,
+        signup_rate_per_hour: 0,
+        anonymous_inference_rate_per_second: 0,
     }
 }
 

@@ -8,4 +8,5 @@ mod auth;
 mod health;
 mod helpers;
 mod inference;
+mod limits;
 mod training;

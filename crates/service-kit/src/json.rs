@@ -19,6 +19,9 @@ pub enum JsonError {
     /// 415: the request did not say `Content-Type: application/json`.
     #[error("expected Content-Type: application/json")]
     UnsupportedMediaType,
+    /// 413: the body is larger than the service accepts.
+    #[error("the request body is too large")]
+    TooLarge,
     /// 400: the body could not be read or is not JSON.
     #[error("malformed JSON body: {0}")]
     Malformed(String),
@@ -33,6 +36,10 @@ impl IntoResponse for JsonError {
             Self::UnsupportedMediaType => error_response(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorBody::new("unsupported_media_type", self.to_string()),
+            ),
+            Self::TooLarge => error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorBody::new("payload_too_large", self.to_string()),
             ),
             Self::Malformed(_) => error_response(
                 StatusCode::BAD_REQUEST,
@@ -61,9 +68,13 @@ where
         if !is_json(&req) {
             return Err(JsonError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| JsonError::Malformed(rejection.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                JsonError::TooLarge
+            } else {
+                JsonError::Malformed(rejection.body_text())
+            }
+        })?;
         parse(&bytes).map(Json)
     }
 }

@@ -2,6 +2,7 @@
 //! the container health probe, and the JSON body extractor that answers in our error format.
 
 mod json;
+pub mod limits;
 pub mod metrics;
 mod path;
 pub mod probe;

@@ -15,6 +15,11 @@ struct TestApp {
 }
 
 async fn spawn_app() -> TestApp {
+    spawn_app_allowing("").await
+}
+
+/// The frontend service with `CORS_ALLOWED_ORIGINS` set to `cors_allowed_origins`.
+async fn spawn_app_allowing(cors_allowed_origins: &str) -> TestApp {
     let static_dir = tempfile::tempdir().unwrap();
     std::fs::write(
         static_dir.path().join("index.html"),
@@ -32,6 +37,7 @@ async fn spawn_app() -> TestApp {
         static_dir: static_dir.path().to_owned(),
         backend_url: format!("http://{closed}"),
         backend_timeout_ms: 1000,
+        cors_allowed_origins: cors_allowed_origins.into(),
     };
     let app = Application::build(config).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -124,4 +130,79 @@ async fn health_is_200_and_ready_names_the_missing_backend() {
         body["reason"].as_str().unwrap().starts_with("backend"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_web_app_is_served_under_a_strict_content_security_policy() {
+    let app = spawn_app().await;
+    for path in ["/", "/app.js", "/admin/models"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert_eq!(csp, lifeboat_frontend_service::routes::APP_CSP, "{path}");
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+    }
+}
+
+async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/inference", app.address),
+        )
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_configured_origins_no_other_origin_may_call_the_api() {
+    let app = spawn_app().await;
+    let response = preflight(&app, "https://evil.example").await;
+    assert!(
+        !response
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+}
+
+#[tokio::test]
+async fn a_configured_origin_may_call_the_api_and_no_other() {
+    let app = spawn_app_allowing("https://admin.example.com, https://ops.example.com/").await;
+    let response = preflight(&app, "https://ops.example.com").await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://ops.example.com"
+    );
+    let response = preflight(&app, "https://evil.example").await;
+    assert!(
+        !response
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+}
+
+#[tokio::test]
+async fn an_api_body_over_64_kib_is_refused_413_before_it_is_forwarded() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/inference", app.address))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 64 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "payload_too_large");
 }

@@ -20,7 +20,7 @@ pub fn Gauge(prob: f64) -> impl IntoView {
             <div
                 class="gauge-fill"
                 class:good={prob >= 0.5}
-                style=format!("width: {percent:.1}%")
+                style:width=format!("{percent:.1}%")
             ></div>
         </div>
     }

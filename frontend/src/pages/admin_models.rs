@@ -166,7 +166,7 @@ fn AccuracyChart(models: Vec<ModelSummary>) -> impl IntoView {
                             <span class="bar-track" role="img"
                                 aria-label=format!("{}: {percent:.1} %", m.name)>
                                 <span class="bar-fill" class:svm=m.algorithm.as_str() == "svm"
-                                    style=format!("width: {percent:.1}%")></span>
+                                    style:width=format!("{percent:.1}%")></span>
                             </span>
                             <span class="bar-value">{format!("{percent:.1} %")}</span>
                         </li>

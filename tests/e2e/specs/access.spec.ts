@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/test';
 import { admin, createUser, logIn } from '../support/accounts';
 
 // Admin pages are for admins: visitors are sent to log in, users are told no.

@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../support/test';
 import { admin, logIn } from '../support/accounts';
 
 // Every input has a label, every button a name, and the main tasks work from the keyboard.

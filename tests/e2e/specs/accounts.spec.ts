@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/test';
 import { createUser, freshEmail, logIn } from '../support/accounts';
 
 // Sign-up, login, a session that survives a reload, log-out, and what the forms say when

@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../support/test';
 import { admin, createUser, logIn } from '../support/accounts';
 
 // The admin's round trip: train a model, watch the job finish, activate the model, see it

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/test';
 
 // A visitor describes a passenger and gets the survival probability from the real stack.
 

@@ -1,0 +1,330 @@
+//! What every service refuses at its edge, and the headers every answer carries.
+//!
+//! - request headers larger than [`Limits::max_header_bytes`]: 431;
+//! - more than [`Limits::max_in_flight`] requests at once: 503 with `Retry-After` at once,
+//!   rather than an unbounded queue;
+//! - a request not answered within [`Limits::request_timeout`]: 503, never a hang;
+//! - a body larger than [`Limits::max_body_bytes`]: 413;
+//! - every such refusal, and any other error answer without a body of ours (an unknown
+//!   path, a wrong method), gets our JSON [`ErrorBody`];
+//! - `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy` and a
+//!   `Content-Security-Policy` that allows nothing (an API answer is never a page), unless
+//!   the route set its own.
+
+use crate::error_response;
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn, map_response};
+use axum::response::{IntoResponse, Response};
+use lifeboat_api_types::ErrorBody;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::load_shed::LoadShedLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// A service's limits. [`Limits::default`] suits a JSON API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Largest total size of the request headers (names, values, separators), in bytes.
+    pub max_header_bytes: usize,
+    /// Most requests handled at once; more are refused with 503.
+    pub max_in_flight: usize,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            // Our largest JSON document (a sign-up, a training request) is under 1 KiB.
+            max_body_bytes: 64 * 1024,
+            max_header_bytes: 16 * 1024,
+            max_in_flight: 1024,
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// `Content-Security-Policy` of an API answer: nothing may load, nothing may frame it.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+impl Limits {
+    /// `router` behind these limits and with the security headers.
+    pub fn apply(self, router: Router) -> Router {
+        let max_header_bytes = self.max_header_bytes;
+        router
+            .layer(RequestBodyLimitLayer::new(self.max_body_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                self.request_timeout,
+            ))
+            .layer(
+                ServiceBuilder::new()
+                    .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                        overloaded()
+                    }))
+                    .layer(LoadShedLayer::new())
+                    .layer(GlobalConcurrencyLimitLayer::new(self.max_in_flight)),
+            )
+            .layer(from_fn(move |request: Request, next: Next| async move {
+                if header_bytes(request.headers()) > max_header_bytes {
+                    return error_response(
+                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        ErrorBody::new(
+                            "headers_too_large",
+                            format!("the request headers exceed {max_header_bytes} bytes"),
+                        ),
+                    );
+                }
+                next.run(request).await
+            }))
+            .layer(map_response(with_error_body))
+            .layer(security_header(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(security_header(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
+            .layer(security_header(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(security_header(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(API_CSP),
+            ))
+    }
+}
+
+fn security_header(name: HeaderName, value: HeaderValue) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, value)
+}
+
+/// The size of `headers` as they came over the wire (`name: value\r\n` each).
+fn header_bytes(headers: &HeaderMap) -> usize {
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
+}
+
+/// 503 with `Retry-After: 1`: too many requests in flight.
+fn overloaded() -> Response {
+    let mut response = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorBody::new(
+            "overloaded",
+            "the service is at capacity; try again in a moment",
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// Gives an error answer that has no JSON body of ours (one made by a layer or by the
+/// router itself) the [`ErrorBody`] for its status, keeping its other headers.
+async fn with_error_body(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "no such resource"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method not allowed here"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "timeout",
+            "the request took too long to answer; try again shortly",
+        ),
+        s if s.is_client_error() => ("bad_request", "the request cannot be handled"),
+        _ => ("internal_error", "something went wrong on our side"),
+    };
+    let (mut parts, _) = response.into_parts();
+    let fresh = error_response(status, ErrorBody::new(code, message));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let (_, body) = fresh.into_parts();
+    Response::from_parts(parts, body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::{Body, Bytes, to_bytes};
+    use axum::routing::{get, post};
+    use std::sync::Arc;
+    use tokio::sync::Notify;
+    use tower::ServiceExt;
+
+    fn limits() -> Limits {
+        Limits {
+            max_body_bytes: 100,
+            max_header_bytes: 200,
+            max_in_flight: 1,
+            request_timeout: Duration::from_millis(300),
+        }
+    }
+
+    async fn body_of(response: Response) -> ErrorBody {
+        let bytes = to_bytes(response.into_body(), 10_000).await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    fn app(limits: Limits) -> Router {
+        limits.apply(
+            Router::new()
+                .route("/echo", post(|body: Bytes| async move { body }))
+                .route(
+                    "/slow",
+                    get(|| async {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        "late"
+                    }),
+                ),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_is_refused_413_with_our_error_body() {
+        let request = Request::post("/echo")
+            .body(Body::from(vec![b'x'; 101]))
+            .unwrap();
+        let response = app(limits()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body_of(response).await.error, "payload_too_large");
+
+        let request = Request::post("/echo")
+            .body(Body::from(vec![b'x'; 100]))
+            .unwrap();
+        let response = app(limits()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn a_request_slower_than_the_timeout_is_answered_503_instead_of_hanging() {
+        let request = Request::get("/slow").body(Body::empty()).unwrap();
+        let response = tokio::time::timeout(Duration::from_secs(5), app(limits()).oneshot(request))
+            .await
+            .expect("answered within the timeout")
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body_of(response).await.error, "timeout");
+    }
+
+    #[tokio::test]
+    async fn headers_over_the_limit_are_refused_431() {
+        let request = Request::post("/echo")
+            .header("x-padding", "p".repeat(300))
+            .body(Body::empty())
+            .unwrap();
+        let response = app(limits()).oneshot(request).await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+        );
+        assert_eq!(body_of(response).await.error, "headers_too_large");
+    }
+
+    #[tokio::test]
+    async fn past_the_in_flight_limit_a_request_is_refused_503_at_once_with_retry_after() {
+        let started = Arc::new(Notify::new());
+        let release = Arc::new(Notify::new());
+        let (s, r) = (Arc::clone(&started), Arc::clone(&release));
+        let app = limits().apply(Router::new().route(
+            "/hold",
+            get(move || {
+                let (s, r) = (Arc::clone(&s), Arc::clone(&r));
+                async move {
+                    s.notify_one();
+                    r.notified().await;
+                    "done"
+                }
+            }),
+        ));
+        let held = tokio::spawn(
+            app.clone()
+                .oneshot(Request::get("/hold").body(Body::empty()).unwrap()),
+        );
+        started.notified().await;
+
+        let refused = app
+            .clone()
+            .oneshot(Request::get("/hold").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(refused.headers()[header::RETRY_AFTER], "1");
+        assert_eq!(body_of(refused).await.error, "overloaded");
+
+        release.notify_one();
+        assert_eq!(held.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_path_or_method_answers_our_json_error_body() {
+        let response = app(Limits::default())
+            .oneshot(Request::get("/nowhere").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(body_of(response).await.error, "not_found");
+
+        let response = app(Limits::default())
+            .oneshot(Request::get("/echo").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert!(response.headers().contains_key(header::ALLOW));
+        assert_eq!(body_of(response).await.error, "method_not_allowed");
+    }
+
+    #[tokio::test]
+    async fn every_answer_carries_the_security_headers_and_a_routes_own_policy_wins() {
+        let app = Limits::default().apply(Router::new().route("/", get(|| async { "ok" })).route(
+            "/page",
+            get(|| async {
+                (
+                    [(header::CONTENT_SECURITY_POLICY, "default-src 'self'")],
+                    "page",
+                )
+            }),
+        ));
+        let response = app
+            .clone()
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], API_CSP);
+
+        let response = app
+            .oneshot(Request::get("/page").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()[header::CONTENT_SECURITY_POLICY],
+            "default-src 'self'"
+        );
+    }
+}
