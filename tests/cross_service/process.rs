@@ -1,5 +1,7 @@
-//! The model service as a real process that a test kills: a training job whose model
-//! service dies mid-training ends `failed`, and no artifact of it remains.
+//! The model service as a real process that a test kills or freezes: the backend answers
+//! predictions 503 at once while it is gone and recovers by itself when it is back; a frozen
+//! one costs a prediction no more than the timeout and logins go on working; a training job
+//! whose model service dies mid-training ends `failed`, and no artifact of it remains.
 
 use crate::helpers::{
     ADMIN_EMAIL, ADMIN_PASSWORD, answers_ok, dataset_path, eventually, finished_job, login,
@@ -8,6 +10,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A model service process on its own port; killed when dropped.
 struct ModelServiceProcess {
@@ -22,6 +25,11 @@ impl ModelServiceProcess {
             .local_addr()
             .unwrap()
             .port();
+        Self::start_on(model_dir, port).await
+    }
+
+    /// Starts it on `port` (a restart where the backend expects it).
+    async fn start_on(model_dir: &Path, port: u16) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_model-service-process"))
             .env("MODEL_SERVICE_HOST", "127.0.0.1")
             .env("MODEL_SERVICE_PORT", port.to_string())
@@ -65,6 +73,101 @@ impl ModelServiceProcess {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
+
+    /// Sends `signal` (`STOP`, `CONT`) to the process.
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+}
+
+/// A backend (training the default models on start) in front of `model_service`; its URL.
+async fn backend_for(db: PgPool, model_service: &ModelServiceProcess) -> String {
+    let backend = lifeboat_backend::Application::build_with_pool(
+        crate::helpers::backend_config(model_service.url.clone()),
+        db,
+    )
+    .await
+    .unwrap();
+    let api = format!("http://127.0.0.1:{}", backend.port());
+    tokio::spawn(backend.run_until_stopped());
+    api
+}
+
+/// `POST /api/inference` for a passenger (the active model answers); its status and how long
+/// it took.
+async fn timed_prediction(client: &reqwest::Client, api: &str) -> (u16, Duration) {
+    let started = Instant::now();
+    let status = client
+        .post(format!("{api}/api/inference"))
+        .json(&json!({"pclass": 1, "sex": "female", "age": 30, "sibsp": 0, "parch": 0}))
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    (status, started.elapsed())
+}
+
+async fn predicting(client: &reqwest::Client, api: &str) {
+    eventually("predictions answered 200", async || {
+        (timed_prediction(client, api).await.0 == 200).then_some(())
+    })
+    .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn while_the_model_service_is_down_predictions_get_503_within_a_second_and_recover_by_themselves(
+    db: PgPool,
+) {
+    let model_dir = tempfile::tempdir().unwrap();
+    let mut model_service = ModelServiceProcess::start(model_dir.path()).await;
+    let api = backend_for(db, &model_service).await;
+    let client = reqwest::Client::new();
+    predicting(&client, &api).await;
+
+    let port = model_service.port();
+    model_service.kill();
+    for _ in 0..3 {
+        let (status, took) = timed_prediction(&client, &api).await;
+        assert_eq!(status, 503);
+        assert!(took < Duration::from_secs(1), "answered after {took:?}");
+    }
+
+    // Back on the same port with the same models; the backend is not restarted.
+    let _restarted = ModelServiceProcess::start_on(model_dir.path(), port).await;
+    predicting(&client, &api).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_frozen_model_service_costs_a_prediction_no_more_than_the_timeout_and_logins_go_on(
+    db: PgPool,
+) {
+    let model_dir = tempfile::tempdir().unwrap();
+    let model_service = ModelServiceProcess::start(model_dir.path()).await;
+    let api = backend_for(db, &model_service).await;
+    let client = reqwest::Client::new();
+    predicting(&client, &api).await;
+
+    model_service.signal("STOP");
+    // MODEL_SERVICE_TIMEOUT_MS is 3 s in these tests.
+    let (status, took) = timed_prediction(&client, &api).await;
+    assert_eq!(status, 503);
+    assert!(took < Duration::from_secs(5), "answered after {took:?}");
+    let token = login(&client, &api, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(!token.is_empty());
+
+    model_service.signal("CONT");
+    predicting(&client, &api).await;
 }
 
 impl Drop for ModelServiceProcess {
