@@ -134,6 +134,10 @@ fn describe_metrics() {
     lifeboat_service_kit::metrics::handle();
     gauges::describe();
     metrics::describe_counter!("logins_total", "Login attempts by outcome");
+    metrics::describe_counter!(
+        "token_refreshes_total",
+        "Refresh token exchanges by outcome (success, reused, session_ended, unknown)"
+    );
     metrics::describe_counter!("signups_total", "Accounts created");
     metrics::describe_counter!(
         "inference_requests_total",

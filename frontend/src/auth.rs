@@ -1,5 +1,7 @@
-//! The session in the browser: kept in `localStorage` so a reload keeps it, ended with a
-//! toast when the token expires or the API answers 401, and the guard of the admin pages.
+//! The session in the browser: kept in `localStorage` so a reload keeps it, refreshed (a new
+//! access and refresh token) a minute before the access token expires, or on load when it
+//! already has; ended with a toast when that fails or the API answers 401; ended on the
+//! server too at logout. And the guard of the admin pages.
 
 use crate::api::{self, ApiError};
 use crate::session::Session;
@@ -8,10 +10,13 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
+use lifeboat_api_types::TokenResponse;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 const STORAGE_KEY: &str = "lifeboat.session";
+/// How long before the access token expires it is refreshed, in seconds.
+const REFRESH_AHEAD: u64 = 60;
 
 /// The signed-in person (if any); `provide` once at the top, `use_auth()` below.
 #[derive(Debug, Clone, Copy)]
@@ -21,24 +26,66 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// Restores a stored, unexpired session and arms the log-out at its expiry.
+    /// Restores a stored session (refreshing it first when its access token has expired)
+    /// and arms its refresh.
     pub fn provide(toasts: Toasts) -> Self {
-        let stored = load().filter(|s| !s.is_expired(now()));
-        if stored.is_none() {
+        let stored = load();
+        let (live, stale) = match stored {
+            Some(s) if !s.is_expired(now()) => (Some(s), None),
+            Some(s) if s.refresh_token.is_some() => (None, Some(s)),
+            _ => (None, None),
+        };
+        if live.is_none() && stale.is_none() {
             store(None);
         }
         let auth = Self {
-            session: RwSignal::new(stored),
+            session: RwSignal::new(live),
             toasts,
         };
         provide_context(auth);
+        if let Some(stale) = stale {
+            leptos::task::spawn_local(async move {
+                if let Some(fresh) = refreshed(&stale).await {
+                    auth.sign_in(fresh);
+                } else {
+                    store(None);
+                }
+            });
+        }
         Effect::new(move |_| {
             if let Some(session) = auth.session.get() {
-                let left = Duration::from_secs(session.seconds_left(now()));
-                set_timeout(move || auth.expire_if_current(&session.token), left);
+                let left = session.seconds_left(now()).saturating_sub(REFRESH_AHEAD);
+                set_timeout(
+                    move || leptos::task::spawn_local(auth.refresh_if_current(session)),
+                    Duration::from_secs(left),
+                );
             }
         });
         auth
+    }
+
+    /// Replaces `session` by a refreshed one if it is still the one in use; ends it when the
+    /// server refuses.
+    async fn refresh_if_current(self, session: Session) {
+        if !self.is_current(&session.token) {
+            return;
+        }
+        // Another tab of this browser may have refreshed it already: take its result.
+        if let Some(stored) = load().filter(|s| s.token != session.token && !s.is_expired(now())) {
+            self.session.set(Some(stored));
+            return;
+        }
+        match refreshed(&session).await {
+            Some(fresh) if self.is_current(&session.token) => self.sign_in(fresh),
+            Some(_) => {}
+            None => self.expire_if_current(&session.token),
+        }
+    }
+
+    fn is_current(self, token: &str) -> bool {
+        self.session
+            .try_with_untracked(|s| s.as_ref().is_some_and(|s| s.token == token))
+            == Some(true)
     }
 
     /// The current session (tracked: views using it update when it changes).
@@ -56,17 +103,30 @@ impl Auth {
         self.session.set(Some(session));
     }
 
+    /// Ends the session here and on the server (its tokens stop working at once).
     pub fn sign_out(self) {
+        if let Some(token) = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+        {
+            leptos::task::spawn_local(async move {
+                // Best effort: the local session ends either way.
+                let _ = api::send::<serde::de::IgnoredAny>(
+                    Method::POST,
+                    "/api/auth/logout",
+                    Some(&token),
+                    None,
+                )
+                .await;
+            });
+        }
         store(None);
         self.session.set(None);
         self.toasts.info("You are logged out.");
     }
 
     fn expire_if_current(self, token: &str) {
-        let current = self
-            .session
-            .try_with_untracked(|s| s.as_ref().is_some_and(|s| s.token == token));
-        if current == Some(true) {
+        if self.is_current(token) {
             store(None);
             self.session.set(None);
             self.toasts
@@ -91,6 +151,17 @@ impl Auth {
         }
         result
     }
+}
+
+/// The session after exchanging its refresh token, or `None` when there is none or the server
+/// refuses it.
+async fn refreshed(session: &Session) -> Option<Session> {
+    let refresh_token = session.refresh_token.clone()?;
+    let body = serde_json::json!({ "refresh_token": refresh_token });
+    let pair: TokenResponse = api::send(Method::POST, "/api/auth/refresh", None, Some(body))
+        .await
+        .ok()?;
+    Session::from_pair(&pair, &session.email)
 }
 
 pub fn use_auth() -> Auth {

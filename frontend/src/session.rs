@@ -1,9 +1,10 @@
 //! Who is signed in, read from the access token itself: its subject, role and expiry. The
-//! signature is the server's business; the app only needs to know when to stop using it.
+//! signature is the server's business; the app only needs to know when to refresh it. The
+//! refresh token is opaque: it is only sent back to exchange it for a new pair.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use lifeboat_api_types::Role;
+use lifeboat_api_types::{Role, TokenResponse};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,6 +17,9 @@ pub struct Session {
     pub role: Role,
     /// When the token stops working, in seconds since 1970.
     pub expires_at: u64,
+    /// Exchanged once for the next access token (absent in sessions stored by older versions).
+    #[serde(default)]
+    pub refresh_token: Option<String>,
 }
 
 /// The claims of our tokens that the app reads.
@@ -38,6 +42,15 @@ impl Session {
             user_id: claims.sub,
             role: claims.role,
             expires_at: claims.exp,
+            refresh_token: None,
+        })
+    }
+
+    /// The session a login or refresh answer describes.
+    pub fn from_pair(pair: &TokenResponse, email: &str) -> Option<Self> {
+        Some(Self {
+            refresh_token: Some(pair.refresh_token.clone()),
+            ..Self::from_token(&pair.access_token, email)?
         })
     }
 
@@ -81,6 +94,24 @@ mod tests {
         assert!(session.is_admin());
         assert_eq!(session.expires_at, 2_000);
         assert_eq!(session.email, "ada@example.com");
+    }
+
+    #[test]
+    fn a_login_or_refresh_answer_keeps_its_refresh_token_with_the_session() {
+        let jwt = token(&serde_json::json!({"sub": Uuid::from_u128(7), "role": "user", "exp": 9}));
+        let pair = TokenResponse {
+            access_token: jwt,
+            token_type: "Bearer".into(),
+            expires_in: 3600,
+            refresh_token: "r1".into(),
+        };
+        let session = Session::from_pair(&pair, "a@example.com").unwrap();
+        assert_eq!(session.refresh_token.as_deref(), Some("r1"));
+        assert_eq!(session.expires_at, 9);
+        // A session stored by an older version, without one, still loads.
+        let old = r#"{"token":"t","email":"a@example.com","user_id":"00000000-0000-0000-0000-000000000007","role":"user","expires_at":9}"#;
+        let loaded: Session = serde_json::from_str(old).unwrap();
+        assert_eq!(loaded.refresh_token, None);
     }
 
     #[test]

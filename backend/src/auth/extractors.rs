@@ -1,6 +1,7 @@
 //! The extractors that enforce who may call what: [`AuthUser`] for any signed-in user,
 //! [`RequireAdmin`] for admins only. Handlers without either are open to anonymous callers.
 
+use crate::db::sessions;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -10,11 +11,13 @@ use axum::http::request::Parts;
 use lifeboat_api_types::Role;
 use uuid::Uuid;
 
-/// A caller with a valid access token.
+/// A caller with a valid access token of a live session, and the role the user has now
+/// (so a role change counts from the next request, whatever the token says).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AuthUser {
     pub id: Uuid,
     pub role: Role,
+    pub session: Uuid,
 }
 
 /// A caller with a valid access token and the admin role.
@@ -30,10 +33,17 @@ impl FromRequestParts<AppState> for AuthUser {
         }
         let token = bearer_token(&parts.headers).ok_or(ApiError::InvalidToken)?;
         let claims = state.jwt.verify(token).ok_or(ApiError::InvalidToken)?;
+        // Logged out, ended for a reused refresh token, or the user removed: refused.
+        let role = {
+            let mut conn = state.db.acquire().await?;
+            sessions::live_role(&mut conn, claims.sid, claims.sub).await?
+        }
+        .ok_or(ApiError::InvalidToken)?;
         lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
         Ok(Self {
             id: claims.sub,
-            role: claims.role,
+            role,
+            session: claims.sid,
         })
     }
 }

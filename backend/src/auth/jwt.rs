@@ -20,7 +20,11 @@ const AUDIENCE: &str = "lifeboat-api";
 pub struct Claims {
     /// The user's id.
     pub sub: Uuid,
+    /// The role when the token was issued; what a request may do is decided by the role
+    /// stored now (see `AuthUser`).
     pub role: Role,
+    /// The sign-in session the token belongs to; the token stops working when it ends.
+    pub sid: Uuid,
     pub iat: u64,
     pub exp: u64,
     pub iss: String,
@@ -54,6 +58,7 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
+        // `sid` and `role` are required too: a token without them does not deserialize.
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
         validation.leeway = 0;
         Ok(Self {
@@ -63,12 +68,13 @@ impl JwtKeys {
         })
     }
 
-    /// A fresh token for `user` with `role`, valid for [`TOKEN_TTL`].
-    pub fn issue(&self, user: Uuid, role: Role) -> anyhow::Result<String> {
+    /// A fresh token for `user` with `role` in `session`, valid for [`TOKEN_TTL`].
+    pub fn issue(&self, user: Uuid, role: Role, session: Uuid) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
         self.sign(&Claims {
             sub: user,
             role,
+            sid: session,
             iat: now,
             exp: now + TOKEN_TTL.as_secs(),
             iss: ISSUER.into(),
@@ -113,11 +119,14 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_with_its_claims() {
         let keys = keys();
-        let user = Uuid::new_v4();
+        let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
         let claims = keys
-            .verify(&keys.issue(user, Role::Admin).unwrap())
+            .verify(&keys.issue(user, Role::Admin, session).unwrap())
             .unwrap();
-        assert_eq!((claims.sub, claims.role), (user, Role::Admin));
+        assert_eq!(
+            (claims.sub, claims.role, claims.sid),
+            (user, Role::Admin, session)
+        );
         assert_eq!(claims.exp - claims.iat, 3600);
     }
 
@@ -125,7 +134,9 @@ mod tests {
     fn a_token_signed_with_another_secret_is_refused() {
         let other =
             JwtKeys::new(&SecretString::from("another secret of at least 32 bytes")).unwrap();
-        let token = other.issue(Uuid::new_v4(), Role::User).unwrap();
+        let token = other
+            .issue(Uuid::new_v4(), Role::User, Uuid::new_v4())
+            .unwrap();
         assert!(keys().verify(&token).is_none());
     }
 }

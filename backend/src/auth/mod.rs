@@ -5,6 +5,7 @@ mod email;
 mod extractors;
 mod jwt;
 mod password;
+mod refresh;
 mod secret;
 mod throttle;
 
@@ -14,5 +15,6 @@ pub use jwt::{Claims, JwtKeys, TOKEN_TTL};
 pub use password::{
     Password, PasswordError, hash_password, verify_password, warm_up as warm_up_password_checks,
 };
+pub use refresh::{SESSION_TTL, new_refresh_token, refresh_token_hash};
 pub use secret::load_or_create_secret;
 pub use throttle::LoginThrottle;

@@ -3,4 +3,5 @@
 
 pub mod jobs;
 pub mod models;
+pub mod sessions;
 pub mod users;

@@ -1,21 +1,30 @@
 //! Sign-up, login and "who am I".
 
-use crate::auth::{AuthUser, Email, Password, TOKEN_TTL, hash_password, verify_password};
+use crate::auth::{
+    AuthUser, Email, Password, SESSION_TTL, TOKEN_TTL, hash_password, new_refresh_token,
+    refresh_token_hash, verify_password,
+};
+use crate::db::sessions::{self, EndReason};
 use crate::db::users;
 use crate::error::ApiError;
 use crate::routes::client::ClientAddr;
 use crate::state::AppState;
+use anyhow::Context;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use lifeboat_api_types::{Credentials, FieldErrors, Role, TokenResponse, User};
+use chrono::Utc;
+use lifeboat_api_types::{Credentials, FieldErrors, RefreshRequest, Role, TokenResponse, User};
 use lifeboat_service_kit::Json;
+use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/auth/signup", post(signup))
         .route("/api/auth/login", post(login))
+        .route("/api/auth/refresh", post(refresh))
+        .route("/api/auth/logout", post(logout))
         .route("/api/me", get(me))
 }
 
@@ -84,11 +93,7 @@ async fn login(
             state.login_throttle.record_success(&account);
             tracing::info!(event = "login", outcome = "success", user_id = %user.id, "logged in");
             metrics::counter!("logins_total", "outcome" => "success").increment(1);
-            Ok(Json(TokenResponse {
-                access_token: state.jwt.issue(user.id, user.role)?,
-                token_type: "Bearer".into(),
-                expires_in: TOKEN_TTL.as_secs(),
-            }))
+            Ok(Json(start_session(&state, user.id, user.role).await?))
         }
         record => {
             state.login_throttle.record_failure(&account, &client);
@@ -112,4 +117,87 @@ async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<User>,
         .await?
         .map(Json)
         .ok_or(ApiError::InvalidToken)
+}
+
+/// Starts a session for the user (it and its first refresh token written together) and
+/// answers its first token pair.
+async fn start_session(
+    state: &AppState,
+    user: Uuid,
+    role: Role,
+) -> Result<TokenResponse, ApiError> {
+    let (refresh_token, hash) = new_refresh_token();
+    let expires_at = Utc::now()
+        + chrono::Duration::from_std(SESSION_TTL).context("the session lifetime fits")?;
+    let mut tx = state.db.begin().await?;
+    let session = sessions::start(&mut tx, user, expires_at).await?;
+    sessions::add_refresh_token(&mut tx, session, &hash).await?;
+    tx.commit().await?;
+    token_pair(state, user, role, session, refresh_token)
+}
+
+fn token_pair(
+    state: &AppState,
+    user: Uuid,
+    role: Role,
+    session: Uuid,
+    refresh_token: String,
+) -> Result<TokenResponse, ApiError> {
+    Ok(TokenResponse {
+        access_token: state.jwt.issue(user, role, session)?,
+        token_type: "Bearer".into(),
+        expires_in: TOKEN_TTL.as_secs(),
+        refresh_token,
+    })
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token. A refresh token
+/// that was already used ends its session (someone else has a copy): 401 for both holders.
+async fn refresh(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let presented = refresh_token_hash(body.refresh_token.trim());
+    let mut tx = state.db.begin().await?;
+    let Some(token) = sessions::find_refresh_token_for_update(&mut tx, &presented).await? else {
+        metrics::counter!("token_refreshes_total", "outcome" => "unknown").increment(1);
+        return Err(ApiError::InvalidToken);
+    };
+    if !token.session_live {
+        metrics::counter!("token_refreshes_total", "outcome" => "session_ended").increment(1);
+        return Err(ApiError::InvalidToken);
+    }
+    if token.already_used {
+        sessions::end(&mut tx, token.session_id, EndReason::RefreshTokenReused).await?;
+        tx.commit().await?;
+        metrics::counter!("token_refreshes_total", "outcome" => "reused").increment(1);
+        tracing::warn!(
+            event = "refresh",
+            outcome = "reused",
+            user_id = %token.user_id,
+            session_id = %token.session_id,
+            "a used refresh token was presented again; the session is ended"
+        );
+        return Err(ApiError::InvalidToken);
+    }
+    let (refresh_token, hash) = new_refresh_token();
+    sessions::use_refresh_token(&mut tx, &presented).await?;
+    sessions::add_refresh_token(&mut tx, token.session_id, &hash).await?;
+    tx.commit().await?;
+    metrics::counter!("token_refreshes_total", "outcome" => "success").increment(1);
+    Ok(Json(token_pair(
+        &state,
+        token.user_id,
+        token.role,
+        token.session_id,
+        refresh_token,
+    )?))
+}
+
+/// Ends the caller's session: its access tokens and refresh token stop working at once.
+async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
+    let mut conn = state.db.acquire().await?;
+    sessions::end(&mut conn, user.session, EndReason::Logout).await?;
+    tracing::info!(event = "logout", user_id = %user.id, "logged out");
+    Ok(StatusCode::NO_CONTENT)
 }

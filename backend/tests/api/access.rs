@@ -4,7 +4,6 @@
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET, TestApp, spawn_app_with_admin};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use lifeboat_api_types::Role;
 use lifeboat_backend::auth::{Claims, JwtKeys};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -17,17 +16,6 @@ fn now() -> u64 {
         .as_secs()
 }
 
-fn claims(sub: Uuid, role: Role) -> Claims {
-    Claims {
-        sub,
-        role,
-        iat: now(),
-        exp: now() + 600,
-        iss: "lifeboat".into(),
-        aud: "lifeboat-api".into(),
-    }
-}
-
 fn sign(claims: &Claims) -> String {
     JwtKeys::new(&JWT_SECRET.into())
         .unwrap()
@@ -35,10 +23,15 @@ fn sign(claims: &Claims) -> String {
         .unwrap()
 }
 
-async fn admin_id(app: &TestApp) -> Uuid {
+/// The claims of a real admin token (of a live session), re-signed with the real key:
+/// accepted as they are, so each test's one change is what gets a token refused.
+async fn admin_claims(app: &TestApp) -> Claims {
     let token = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let me: Value = app.get_with("/api/me", &token).await.json().await.unwrap();
-    me["id"].as_str().unwrap().parse().unwrap()
+    let payload = token.split('.').nth(1).unwrap();
+    let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let response = app.get_with("/api/me", &sign(&claims)).await;
+    assert_eq!(response.status(), 200, "the unaltered claims are accepted");
+    claims
 }
 
 async fn assert_401_bearer(app: &TestApp, token: &str) {
@@ -74,11 +67,10 @@ async fn me_answers_the_callers_own_account(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn an_expired_token_is_refused(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
-    let id = admin_id(&app).await;
     let expired = Claims {
         iat: now() - 7200,
         exp: now() - 3600,
-        ..claims(id, Role::Admin)
+        ..admin_claims(&app).await
     };
     assert_401_bearer(&app, &sign(&expired)).await;
 }
@@ -106,24 +98,24 @@ async fn a_tampered_token_is_refused(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn an_unsigned_alg_none_token_is_refused(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
-    let id = admin_id(&app).await;
+    let claims = admin_claims(&app).await;
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_string(&claims(id, Role::Admin)).unwrap());
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_string(&claims).unwrap());
     assert_401_bearer(&app, &format!("{header}.{payload}.")).await;
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_token_from_another_issuer_or_for_another_audience_is_refused(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
-    let id = admin_id(&app).await;
+    let claims = admin_claims(&app).await;
     let foreign_issuer = Claims {
         iss: "someone-else".into(),
-        ..claims(id, Role::Admin)
+        ..claims.clone()
     };
     assert_401_bearer(&app, &sign(&foreign_issuer)).await;
     let foreign_audience = Claims {
         aud: "another-api".into(),
-        ..claims(id, Role::Admin)
+        ..claims
     };
     assert_401_bearer(&app, &sign(&foreign_audience)).await;
 }

@@ -73,51 +73,35 @@ async fn a_client_past_its_sign_ups_gets_429_with_retry_after_and_another_client
 async fn anonymous_predictions_past_the_quota_get_429_but_a_signed_in_users_do_not(db: PgPool) {
     let app = spawn_limited(db).await;
     // No model service and no active model: an allowed prediction is 503, a refused one 429.
-    let statuses = {
-        let mut statuses = Vec::new();
-        for _ in 0..6 {
-            let response = post_from(
-                &app,
-                "198.51.100.7",
-                "/api/inference",
-                third_class_man(),
-                None,
-            )
-            .await;
-            statuses.push(response.status().as_u16());
-        }
-        statuses
-    };
+    let statuses = six_predictions(&app, None).await;
     assert_eq!(statuses[..2], [503, 503], "{statuses:?}");
     assert!(statuses[2..].contains(&429), "{statuses:?}");
 
     let token = app.user_token("counted@example.com").await;
-    for _ in 0..6 {
-        let response = post_from(
-            &app,
-            "198.51.100.7",
-            "/api/inference",
-            third_class_man(),
-            Some(&token),
-        )
-        .await;
-        assert_eq!(response.status(), 503, "a signed-in user is not limited");
-    }
+    let statuses = six_predictions(&app, Some(&token)).await;
+    assert_eq!(statuses, [503; 6], "a signed-in user is not limited");
+
     // A made-up token does not count as signed in (the bucket refilled while the user
     // logged in, so it takes a few requests to empty it again).
-    let mut forged = Vec::new();
+    let statuses = six_predictions(&app, Some("not-a-token")).await;
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+/// The statuses of six predictions in a row from one address, with `token` if given.
+async fn six_predictions(app: &crate::helpers::TestApp, token: Option<&str>) -> Vec<u16> {
+    let mut statuses = Vec::new();
     for _ in 0..6 {
         let response = post_from(
-            &app,
+            app,
             "198.51.100.7",
             "/api/inference",
             third_class_man(),
-            Some("not-a-token"),
+            token,
         )
         .await;
-        forged.push(response.status().as_u16());
+        statuses.push(response.status().as_u16());
     }
-    assert!(forged.contains(&429), "{forged:?}");
+    statuses
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -9,4 +9,5 @@ mod health;
 mod helpers;
 mod inference;
 mod limits;
+mod sessions;
 mod training;

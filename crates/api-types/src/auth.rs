@@ -81,14 +81,23 @@ pub struct Credentials {
     pub password: String,
 }
 
-/// `POST /api/auth/login` answer.
+/// `POST /api/auth/login` and `POST /api/auth/refresh` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
     /// Always `Bearer`.
     pub token_type: String,
-    /// Seconds until the token expires.
+    /// Seconds until the access token expires.
     pub expires_in: u64,
+    /// Exchanged once at `POST /api/auth/refresh` for a new pair; presenting it a second time
+    /// ends the session.
+    pub refresh_token: String,
+}
+
+/// `POST /api/auth/refresh` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
 }
 
 /// A user as the API shows it (never with the password hash).

@@ -10,7 +10,8 @@ mod passenger;
 mod training;
 
 pub use auth::{
-    Credentials, Page, Role, RoleChange, TokenResponse, User, check_email, check_new_password,
+    Credentials, Page, RefreshRequest, Role, RoleChange, TokenResponse, User, check_email,
+    check_new_password,
 };
 
 pub use error::{ErrorBody, FieldErrors};

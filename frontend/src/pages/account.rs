@@ -33,7 +33,7 @@ pub fn Signup() -> impl IntoView {
 async fn log_in(auth: Auth, credentials: &Credentials) -> Result<Session, ApiError> {
     let body = serde_json::to_value(credentials).ok();
     let token: TokenResponse = auth.call(Method::POST, "/api/auth/login", body).await?;
-    Session::from_token(&token.access_token, &credentials.email)
+    Session::from_pair(&token, &credentials.email)
         .ok_or_else(|| ApiError::Network("the server's token could not be read".into()))
 }
 

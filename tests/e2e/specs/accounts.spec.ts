@@ -99,14 +99,28 @@ test('a session the server no longer accepts ends with a toast and a way back in
   expect(await page.evaluate(() => localStorage.getItem('lifeboat.session'))).toBeNull();
 });
 
-test('an expired stored session is dropped when the app loads', async ({ page, request }) => {
+test('an expired access token is refreshed when the app loads, and without a refresh token the session is dropped', async ({ page, request }) => {
   const user = await createUser(request, 'e2e-expired');
   await logIn(page, user.email, user.password);
-  await page.evaluate(() => {
+  const expire = (dropRefresh: boolean) => page.evaluate((drop) => {
     const s = JSON.parse(localStorage.getItem('lifeboat.session')!);
     s.expires_at = Math.floor(Date.now() / 1000) - 5;
+    if (drop) delete s.refresh_token;
     localStorage.setItem('lifeboat.session', JSON.stringify(s));
-  });
+    return s.refresh_token as string | undefined;
+  }, dropRefresh);
+
+  const spent = await expire(false);
+  const refreshed = page.waitForResponse('**/api/auth/refresh');
+  await page.reload();
+  expect((await refreshed).status()).toBe(200);
+  await expect(page.getByTestId('who')).toContainText(user.email);
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('lifeboat.session')!));
+  expect(stored.refresh_token).toBeTruthy();
+  expect(stored.refresh_token).not.toBe(spent);
+  expect(stored.expires_at).toBeGreaterThan(Date.now() / 1000 + 3000);
+
+  await expire(true);
   await page.reload();
   await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
 });
