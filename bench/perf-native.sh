@@ -6,6 +6,7 @@
 #
 #   bench/perf-native.sh             the whole table (about 5 minutes)
 #   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines
+#   bench/perf-native.sh soak        the five-minute soak (bench/soak.py) instead
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,4 +29,9 @@ rm -rf "$LIFEBOAT_STACK_DIR"
 scripts/local-stack.sh start
 trap 'scripts/local-stack.sh stop' EXIT
 sleep 5  # let start-up settle, so "before" is the idle footprint
-python3 bench/perf.py "$@"
+if [ "${1:-}" = soak ]; then
+  shift
+  python3 bench/soak.py "$@"
+else
+  python3 bench/perf.py "$@"
+fi

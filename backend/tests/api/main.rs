@@ -10,4 +10,5 @@ mod helpers;
 mod inference;
 mod limits;
 mod sessions;
+mod shutdown;
 mod training;

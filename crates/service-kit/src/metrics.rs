@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use metrics_process::Collector;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Latency buckets in seconds: sub-millisecond predictions up to multi-second training calls.
 const LATENCY_BUCKETS: [f64; 16] = [
@@ -43,8 +43,31 @@ pub fn handle() -> &'static PrometheusHandle {
             "Time to answer an HTTP request, by method, matched route and status"
         );
         process_collector().describe();
+        spawn_upkeep(handle.clone());
         handle
     })
+}
+
+/// How often histogram samples are folded into their buckets.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// The recorder keeps every histogram sample until upkeep folds it into the buckets; a
+/// scrape does that too, but without one (no Prometheus running) memory would grow with
+/// every request. Runs on its own small thread, as the recorder may be made outside a
+/// runtime.
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "cannot start the metrics upkeep thread; memory will grow until /metrics is scraped");
+    }
 }
 
 /// Reads `process_resident_memory_bytes`, `process_cpu_seconds_total`, open file
