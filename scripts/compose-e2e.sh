@@ -4,10 +4,11 @@
 #   1. smoke: every service's /health and /ready, and one prediction through the web port;
 #   2. the JWT interoperability check (PyJWT) and the observability checks, from outside;
 #   3. the Playwright suite (tests/e2e, Debian's Chromium), artifacts in tests/e2e/artifacts;
+#   4. schemathesis fuzzing the backend from its OpenAPI document as an admin (tests/api-fuzz);
 # and takes the stack down again (volumes too), also when something fails, after saving
 # every container's log to tests/e2e/artifacts/compose.log.
 #
-#   scripts/compose-e2e.sh          all three steps
+#   scripts/compose-e2e.sh          all four steps
 #   scripts/compose-e2e.sh smoke    step 1 only (the CI pipeline's smoke job)
 #
 # Settings: LIFEBOAT_DATASET_PATH (default ../shared/data/titanic.csv; bind-mounted when the
@@ -112,3 +113,6 @@ LIFEBOAT_LOGS=compose LIFEBOAT_HOST=$host FRONTEND_PORT=$LIFEBOAT_PORT BACKEND_P
 echo "--- browser suite (Playwright, Chromium) against $base"
 (cd tests/e2e && LIFEBOAT_BASE_URL=$base LIFEBOAT_ADMIN_EMAIL=$ADMIN_EMAIL \
   LIFEBOAT_ADMIN_PASSWORD=$ADMIN_PASSWORD npx playwright test)
+
+echo "--- API fuzzing (schemathesis) against http://$host:$LIFEBOAT_BACKEND_PORT/api/openapi.json"
+tests/api-fuzz/run.sh "http://$host:$LIFEBOAT_BACKEND_PORT" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"

@@ -210,7 +210,10 @@ def main():
     assert call("POST", "/api/auth/signup", {"email": email, "password": password})[0] == 201
     status, body = call("POST", "/api/auth/login", {"email": email, "password": password})
     assert status == 200, f"login answered {status}"
-    user_token = body["access_token"]
+    user_token, first_refresh = body["access_token"], body["refresh_token"]
+    status, body = call("POST", "/api/auth/refresh", {"refresh_token": first_refresh})
+    assert status == 200, f"refresh answered {status}"
+    second_refresh = body["refresh_token"]
     wrong = f"wrong-{uuid.uuid4().hex}"
     assert call("POST", "/api/auth/login", {"email": email, "password": wrong})[0] == 401
     status, body = call("POST", "/api/training", {
@@ -230,7 +233,8 @@ def main():
     print("--- no secrets in logs")
     check_no_secrets({"the admin password": ADMIN_PASSWORD, "a user's password": password,
                       "a wrong password": wrong, "an access token": user_token,
-                      "the admin's token": admin_token})
+                      "the admin's token": admin_token, "a spent refresh token": first_refresh,
+                      "a refresh token": second_refresh})
     print("--- /metrics of every service")
     # The backend samples its pool and active-model gauges every 10 s.
     exported = eventually("every expected series is exported", lambda: _try(check_metrics),

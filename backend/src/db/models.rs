@@ -188,14 +188,23 @@ pub async fn activate(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<
     Ok(Some(algorithm))
 }
 
-/// Locks model `id` for deletion; `None` when there is no such model.
-pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!(
-        "SELECT artifact_path FROM model WHERE model_id = $1 FOR UPDATE",
+/// Locks model `id` for deletion, with every active model (in one order, so two deletions
+/// cannot each count on the other staying). `None` when there is no such model, else whether
+/// it is the only model answering predictions.
+pub async fn lock_for_delete(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<bool>> {
+    let rows = sqlx::query!(
+        r#"SELECT model_id, (is_active AND status = 'ready') AS "answers!"
+           FROM model WHERE model_id = $1 OR is_active
+           ORDER BY model_id FOR UPDATE"#,
         id
     )
-    .fetch_optional(conn)
-    .await
+    .fetch_all(conn)
+    .await?;
+    let Some(target) = rows.iter().find(|row| row.model_id == id) else {
+        return Ok(None);
+    };
+    let others_answer = rows.iter().any(|row| row.model_id != id && row.answers);
+    Ok(Some(target.answers && !others_answer))
 }
 
 /// Deletes model `id` (its feature links go with it).

@@ -1,23 +1,34 @@
 //! Admin → users: list them, change a role.
 
+use crate::auth::AuthUser;
 use crate::db::users;
 use crate::error::ApiError;
+use crate::routes::openapi::IdParam;
+use crate::routes::pagination::PageQuery;
 use crate::routes::pagination::Pagination;
 use crate::state::AppState;
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::routing::{get, patch};
-use lifeboat_api_types::{Page, RoleChange, User};
-use lifeboat_service_kit::Json;
-use uuid::Uuid;
+use axum::extract::State;
+use lifeboat_api_types::{ErrorBody, Page, Role, RoleChange, User};
+use lifeboat_service_kit::{Id, Json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/admin`; the caller's admin role is checked by the router above.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/admin/users", get(list))
-        .route("/api/admin/users/{id}", patch(change_role))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(change_role))
 }
 
+/// Every account, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/admin/users",
+    operation_id = "list_users",
+    tag = "users",
+    params(PageQuery),
+    responses((status = OK, description = "One page of users", body = Page<User>))
+)]
 async fn list(
     State(state): State<AppState>,
     page: Pagination,
@@ -32,11 +43,33 @@ async fn list(
     }))
 }
 
+/// Gives a user another role; it counts from the user's next request. Admins cannot take
+/// the admin role from themselves, so there is always one left to give it back.
+#[utoipa::path(
+    patch,
+    path = "/api/admin/users/{id}",
+    operation_id = "change_role",
+    tag = "users",
+    params(IdParam),
+    request_body = RoleChange,
+    responses(
+        (status = OK, description = "The user with the new role", body = User),
+        (status = NOT_FOUND, description = "No such user", body = ErrorBody),
+        (status = CONFLICT, description = "Admins cannot take the admin role from themselves", body = ErrorBody),
+    )
+)]
 async fn change_role(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    caller: AuthUser,
+    Id(id): Id,
     Json(change): Json<RoleChange>,
 ) -> Result<Json<User>, ApiError> {
+    if id == caller.id && change.role != Role::Admin {
+        return Err(ApiError::Conflict(
+            "role",
+            "cannot be taken from yourself; ask another admin",
+        ));
+    }
     let mut conn = state.db.acquire().await?;
     let user = users::set_role(&mut conn, id, change.role)
         .await?

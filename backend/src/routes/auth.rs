@@ -10,25 +10,39 @@ use crate::error::ApiError;
 use crate::routes::client::ClientAddr;
 use crate::state::AppState;
 use anyhow::Context;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use chrono::Utc;
-use lifeboat_api_types::{Credentials, FieldErrors, RefreshRequest, Role, TokenResponse, User};
+use lifeboat_api_types::{
+    Credentials, ErrorBody, FieldErrors, RefreshRequest, Role, TokenResponse, User,
+};
 use lifeboat_service_kit::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/signup", post(signup))
-        .route("/api/auth/login", post(login))
-        .route("/api/auth/refresh", post(refresh))
-        .route("/api/auth/logout", post(logout))
-        .route("/api/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 /// Creates a `user` account. The role is never read from the body.
+#[utoipa::path(
+    post,
+    path = "/api/auth/signup",
+    operation_id = "signup",
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = CREATED, description = "The new account", body = User),
+        (status = CONFLICT, description = "The e-mail is already registered", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Too many sign-ups from this address; see `Retry-After`", body = ErrorBody),
+    )
+)]
 async fn signup(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -61,7 +75,19 @@ async fn signup(
     }
 }
 
-/// Exchanges an e-mail and password for an access token.
+/// Exchanges an e-mail and password for an access token and a refresh token, starting a session.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    operation_id = "login",
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = OK, description = "The session's first token pair", body = TokenResponse),
+        (status = UNAUTHORIZED, description = "Wrong e-mail or password (the same answer for both)", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Too many failed logins for this account or address; see `Retry-After`", body = ErrorBody),
+    )
+)]
 async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -81,7 +107,10 @@ async fn login(
             ApiError::TooManyRequests(seconds)
         })?;
 
-    let record = {
+    // Postgres text cannot hold NUL, so no account has one (and the query would fail).
+    let record = if account.contains('\0') {
+        None
+    } else {
         let mut conn = state.db.acquire().await?;
         users::find_for_login(&mut conn, &account).await?
     };
@@ -111,6 +140,14 @@ async fn login(
 }
 
 /// The caller's own account.
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    operation_id = "me",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = OK, description = "The caller's account", body = User))
+)]
 async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<User>, ApiError> {
     let mut conn = state.db.acquire().await?;
     users::find(&mut conn, user.id)
@@ -153,6 +190,17 @@ fn token_pair(
 
 /// Exchanges a refresh token for a new access token and a new refresh token. A refresh token
 /// that was already used ends its session (someone else has a copy): 401 for both holders.
+#[utoipa::path(
+    post,
+    path = "/api/auth/refresh",
+    operation_id = "refresh",
+    tag = "accounts",
+    request_body = RefreshRequest,
+    responses(
+        (status = OK, description = "A new token pair; the refresh token presented is spent", body = TokenResponse),
+        (status = UNAUTHORIZED, description = "Unknown, spent or ended refresh token (a spent one ends its session)", body = ErrorBody),
+    )
+)]
 async fn refresh(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
@@ -195,6 +243,14 @@ async fn refresh(
 }
 
 /// Ends the caller's session: its access tokens and refresh token stop working at once.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    operation_id = "logout",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = NO_CONTENT, description = "The session is ended"))
+)]
 async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     let mut conn = state.db.acquire().await?;
     sessions::end(&mut conn, user.session, EndReason::Logout).await?;

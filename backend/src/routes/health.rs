@@ -1,21 +1,46 @@
 //! `/health` (the process answers) and `/ready` (Postgres and the model service answer).
 
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Json, Router, routing::get};
 use lifeboat_api_types::HealthStatus;
 use lifeboat_service_kit::server::{health, readiness};
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(ready))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(live))
+        .routes(routes!(ready))
 }
 
+/// Liveness: the process answers.
+#[utoipa::path(
+    get,
+    path = "/health",
+    operation_id = "health",
+    tag = "operations",
+    responses((status = OK, description = "Always `ok`", body = HealthStatus))
+)]
+async fn live() -> Json<HealthStatus> {
+    health().await
+}
+
+/// Readiness: Postgres and the model service answer.
+#[utoipa::path(
+    get,
+    path = "/ready",
+    operation_id = "ready",
+    tag = "operations",
+    responses(
+        (status = OK, description = "Ready to serve", body = HealthStatus),
+        (status = SERVICE_UNAVAILABLE, description = "Not ready, with the reason", body = HealthStatus),
+    )
+)]
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthStatus>) {
     let (db, model) = tokio::join!(database_ready(&state), state.model.ready());
     let problems: Vec<String> = [db, model].into_iter().filter_map(Result::err).collect();

@@ -7,16 +7,32 @@ use crate::routes::client::ClientAddr;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::{Router, routing::post};
-use lifeboat_api_types::{InferenceRequest, InferenceResponse};
+use lifeboat_api_types::{ErrorBody, InferenceRequest, InferenceResponse};
 use lifeboat_service_kit::Json;
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use std::time::Instant;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/inference", post(infer))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(infer))
 }
 
+/// Predicts whether the passenger survives. Open to everyone; callers without a valid token
+/// are rate limited per address.
+#[utoipa::path(
+    post,
+    path = "/api/inference",
+    operation_id = "predict",
+    tag = "predictions",
+    security((), ("bearer" = [])),
+    request_body = InferenceRequest,
+    responses(
+        (status = OK, description = "The prediction and the model that made it", body = InferenceResponse),
+        (status = NOT_FOUND, description = "The model asked for does not exist", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Too many anonymous predictions from this address; see `Retry-After`", body = ErrorBody),
+    )
+)]
 async fn infer(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,

@@ -2,6 +2,7 @@
 //! every path under `/api/admin`, `/api/models` and `/api/training` needs an admin (checked
 //! by path, so a route added there later is covered before it exists); `/api/me` any
 //! signed-in user (its handler asks for one); `/api/inference`, sign-up and login are open.
+//! The OpenAPI document is assembled from the same routes (see [`openapi`]).
 
 mod admin_users;
 mod auth;
@@ -9,31 +10,60 @@ mod client;
 mod health;
 mod inference;
 mod models;
+pub mod openapi;
 mod pagination;
 mod training;
 
 use crate::auth::RequireAdmin;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
+use axum::{Extension, Router};
+use openapi::{ApiDoc, OpenApiJson, SharedRules};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Path prefixes only admins may reach.
 const ADMIN_PREFIXES: [&str; 3] = ["/api/admin", "/api/models", "/api/training"];
 
-/// Every route of the backend.
+/// Every route of the backend, with `GET /api/openapi.json` describing them.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let (router, mut document) = documented_routes().split_for_parts();
+    SharedRules.modify(&mut document);
+    let document = OpenApiJson(document.to_json().unwrap_or_default().into());
+    router
+        .layer(Extension(document))
+        .layer(from_fn_with_state(state.clone(), admin_guard))
+        .with_state(state)
+}
+
+/// The backend's OpenAPI document.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut document = documented_routes().into_openapi();
+    SharedRules.modify(&mut document);
+    document
+}
+
+fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(inference::router())
         .merge(auth::router())
         .merge(admin_users::router())
         .merge(models::router())
         .merge(training::router())
-        .layer(from_fn_with_state(state.clone(), admin_guard))
-        .with_state(state)
+        .routes(routes!(openapi::openapi_json))
+}
+
+/// Whether only admins may reach `path` (one of [`ADMIN_PREFIXES`] or below it).
+pub fn is_admin_path(path: &str) -> bool {
+    ADMIN_PREFIXES.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Refuses callers without the admin role on [`ADMIN_PREFIXES`] (401 or 403).
@@ -42,12 +72,7 @@ async fn admin_guard(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let path = request.uri().path();
-    let guarded = ADMIN_PREFIXES.iter().any(|prefix| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    });
-    if !guarded {
+    if !is_admin_path(request.uri().path()) {
         return Ok(next.run(request).await);
     }
     let (mut parts, body) = request.into_parts();

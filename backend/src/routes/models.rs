@@ -2,23 +2,34 @@
 
 use crate::db::models;
 use crate::error::ApiError;
+use crate::routes::openapi::IdParam;
+use crate::routes::pagination::PageQuery;
 use crate::routes::pagination::Pagination;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use lifeboat_api_types::{ModelDetails, ModelSummary, Page};
+use lifeboat_api_types::{ErrorBody, ModelDetails, ModelSummary, Page};
 use lifeboat_service_kit::{Id, Json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/models`; the caller's admin role is checked by the router above.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/models", get(list))
-        .route("/api/models/{id}", get(show).delete(remove))
-        .route("/api/models/{id}/activate", post(activate))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(show, remove))
+        .routes(routes!(activate))
 }
 
+/// The registry's models, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/models",
+    operation_id = "list_models",
+    tag = "models",
+    params(PageQuery),
+    responses((status = OK, description = "One page of models", body = Page<ModelSummary>))
+)]
 async fn list(
     State(state): State<AppState>,
     page: Pagination,
@@ -33,6 +44,18 @@ async fn list(
     }))
 }
 
+/// One model with its scores and parameters.
+#[utoipa::path(
+    get,
+    path = "/api/models/{id}",
+    operation_id = "get_model",
+    tag = "models",
+    params(IdParam),
+    responses(
+        (status = OK, description = "The model", body = ModelDetails),
+        (status = NOT_FOUND, description = "No such model", body = ErrorBody),
+    )
+)]
 async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<ModelDetails>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let model = models::find(&mut conn, id)
@@ -42,6 +65,17 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<ModelDet
 }
 
 /// Makes the model the active one of its algorithm (the previous one stops being active).
+#[utoipa::path(
+    post,
+    path = "/api/models/{id}/activate",
+    operation_id = "activate_model",
+    tag = "models",
+    params(IdParam),
+    responses(
+        (status = OK, description = "The model, now active", body = ModelDetails),
+        (status = NOT_FOUND, description = "No such model", body = ErrorBody),
+    )
+)]
 async fn activate(
     State(state): State<AppState>,
     Id(id): Id,
@@ -59,14 +93,33 @@ async fn activate(
     Ok(Json(model))
 }
 
-/// Deletes the model's artifact, then its rows. The row stays locked while the artifact
+/// Deletes the model's artifact, then its rows; never the only active model, so predictions
+/// keep an answer (activate another first). The row stays locked while the artifact
 /// goes, and stays if the model service cannot delete it (503), so the registry never
 /// points at a file that is gone without saying so.
+#[utoipa::path(
+    delete,
+    path = "/api/models/{id}",
+    operation_id = "delete_model",
+    tag = "models",
+    params(IdParam),
+    responses(
+        (status = NO_CONTENT, description = "The model and its artifact are gone"),
+        (status = NOT_FOUND, description = "No such model", body = ErrorBody),
+        (status = CONFLICT, description = "It is the only active model: predictions would stop", body = ErrorBody),
+    )
+)]
 async fn remove(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, ApiError> {
     let mut tx = state.db.begin().await?;
-    models::lock(&mut tx, id)
+    let only_one_answering = models::lock_for_delete(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound("model"))?;
+    if only_one_answering {
+        return Err(ApiError::Conflict(
+            "model",
+            "is the only active model; activate another one first so predictions keep working",
+        ));
+    }
     state.model.delete_model(id).await?;
     models::delete(&mut tx, id).await?;
     tx.commit().await?;

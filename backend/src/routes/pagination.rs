@@ -15,9 +15,16 @@ pub struct Pagination {
     pub per_page: u32,
 }
 
-#[derive(Debug, Deserialize)]
-struct Raw {
+/// The query string as it arrives (numbers read by hand, for our own 422), and as the
+/// OpenAPI document describes it.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     page: Option<String>,
+    /// Items per page, 1 to 100 (default 10).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     per_page: Option<String>,
 }
 
@@ -35,7 +42,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Pagination {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let Query(raw) = Query::<Raw>::try_from_uri(&parts.uri)
+        let Query(raw) = Query::<PageQuery>::try_from_uri(&parts.uri)
             .map_err(|_| ApiError::field("page", "invalid query string"))?;
         let number = |value: Option<String>, name: &str, default: u32, max: u32| match value {
             None => Ok(default),

@@ -3,22 +3,36 @@
 use crate::auth::AuthUser;
 use crate::db::jobs;
 use crate::error::ApiError;
+use crate::routes::openapi::IdParam;
+use crate::routes::pagination::PageQuery;
 use crate::routes::pagination::Pagination;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use lifeboat_api_types::{JobAccepted, Page, TrainingJob, TrainingRequest};
+use lifeboat_api_types::{ErrorBody, JobAccepted, Page, TrainingJob, TrainingRequest};
 use lifeboat_service_kit::{Id, Json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/training`; the caller's admin role is checked by the router above.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/training", get(list).post(start))
-        .route("/api/training/{id}", get(show))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, start))
+        .routes(routes!(show))
 }
 
+/// Queues a training job and answers at once; follow it at `GET /api/training/{id}`.
+#[utoipa::path(
+    post,
+    path = "/api/training",
+    operation_id = "start_training",
+    tag = "training",
+    request_body = TrainingRequest,
+    responses(
+        (status = ACCEPTED, description = "The job is queued", body = JobAccepted),
+        (status = TOO_MANY_REQUESTS, description = "The training queue is full; see `Retry-After`", body = ErrorBody),
+    )
+)]
 async fn start(
     State(state): State<AppState>,
     user: AuthUser,
@@ -29,6 +43,18 @@ async fn start(
     Ok((StatusCode::ACCEPTED, Json(JobAccepted { job_id })))
 }
 
+/// One training job: where it is, and the model it made.
+#[utoipa::path(
+    get,
+    path = "/api/training/{id}",
+    operation_id = "get_training_job",
+    tag = "training",
+    params(IdParam),
+    responses(
+        (status = OK, description = "The job", body = TrainingJob),
+        (status = NOT_FOUND, description = "No such job", body = ErrorBody),
+    )
+)]
 async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<TrainingJob>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let job = jobs::find(&mut conn, id)
@@ -37,6 +63,15 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Training
     Ok(Json(job))
 }
 
+/// Training jobs, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/training",
+    operation_id = "list_training_jobs",
+    tag = "training",
+    params(PageQuery),
+    responses((status = OK, description = "One page of jobs", body = Page<TrainingJob>))
+)]
 async fn list(
     State(state): State<AppState>,
     page: Pagination,

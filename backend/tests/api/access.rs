@@ -278,3 +278,34 @@ async fn seeding_the_admin_twice_keeps_one_account_and_its_password(db: PgPool) 
         .unwrap();
     assert_eq!(admins, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_cannot_take_the_admin_role_from_themselves(db: PgPool) {
+    let app = spawn_app_with_admin(db).await;
+    let token = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let me: Value = app.get_json("/api/me", &token).await;
+    let url = app.url(&format!("/api/admin/users/{}", me["id"].as_str().unwrap()));
+    let refused = app
+        .client
+        .patch(&url)
+        .bearer_auth(&token)
+        .json(&json!({"role": "user"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["fields"]["role"].is_string(), "{body}");
+    assert_eq!(app.get_with("/api/admin/users", &token).await.status(), 200);
+
+    // Confirming one's own admin role changes nothing and is allowed.
+    let same = app
+        .client
+        .patch(&url)
+        .bearer_auth(&token)
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+}

@@ -145,6 +145,14 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_401(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_login_whose_email_holds_a_nul_character_is_an_ordinary_401(db: PgPool) {
+    // Postgres text cannot hold NUL: asking it for such an account must not become a 500.
+    let app = spawn_app_with_admin(db).await;
+    let response = app.login("a\u{0}b@example.com", "whatever password").await;
+    assert_eq!(response.status(), 401);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn repeated_failures_for_one_account_answer_429_with_retry_after(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
     app.signup("erin@example.com", "erin's password").await;

@@ -3,6 +3,7 @@
 
 use lifeboat_backend::{Application, Config};
 use sqlx::PgPool;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 pub struct TestApp {
@@ -55,12 +56,57 @@ pub async fn spawn(db: PgPool, config: Config) -> TestApp {
     let app = Application::build_with_pool(config, db)
         .await
         .expect("build");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
+    TestApp::running(app)
+}
+
+/// The URL of the database `db` is connected to (the test's own).
+async fn url_of(db: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for the tests");
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// The real `lifeboat-backend` binary on a free port and `db`, logging at `rust_log` to
+/// `stdout`, once its `/health` answers; with its base URL.
+pub async fn spawn_binary(db: &PgPool, rust_log: &str, stdout: Stdio) -> (Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut backend = Command::new(env!("CARGO_BIN_EXE_lifeboat-backend"))
+        .env("BACKEND_HOST", "127.0.0.1")
+        .env("BACKEND_PORT", port.to_string())
+        .env("DATABASE_URL", url_of(db).await)
+        .env("MODEL_SERVICE_URL", closed_port_url())
+        .env("TRAIN_DEFAULT_MODELS", "false")
+        .env("JWT_SECRET", JWT_SECRET)
+        .env("ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", rust_log)
+        .stdout(stdout)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if client
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return (backend, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = backend.kill();
+    let _ = backend.wait();
+    panic!("the backend did not start");
 }
 
 /// An address where nothing listens: a model service that is down.
@@ -87,6 +133,16 @@ pub async fn hanging_server_url() -> String {
 }
 
 impl TestApp {
+    /// Runs a built backend in the background.
+    pub fn running(app: Application) -> Self {
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::new(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

@@ -5,10 +5,13 @@
 
 mod access;
 mod auth;
+mod database_restart;
 mod health;
 mod helpers;
 mod inference;
 mod limits;
+mod log_secrets;
+mod openapi;
 mod sessions;
 mod shutdown;
 mod training;

@@ -279,3 +279,35 @@ async fn a_job_left_running_by_a_crash_is_failed_with_a_reason_at_start_up(db: P
         "{job}"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_only_active_model_cannot_be_deleted_while_another_active_one_can(db: PgPool) {
+    let (forest, svm) = (trained(Algorithm::RandomForest), trained(Algorithm::Svm));
+    {
+        let mut conn = db.acquire().await.unwrap();
+        for m in [&forest, &svm] {
+            models::insert(&mut conn, m, None).await.unwrap();
+        }
+        models::activate(&mut conn, forest.id).await.unwrap();
+    }
+    // The model service is down: a deletion that gets past the rule ends in 503.
+    let (app, token) = admin_app(db.clone(), &closed_port_url()).await;
+    let delete = |id: Uuid| {
+        app.client
+            .delete(app.url(&format!("/api/models/{id}")))
+            .bearer_auth(&token)
+            .send()
+    };
+    let refused = delete(forest.id).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("only active"),
+        "{body}"
+    );
+
+    models::activate(&mut db.acquire().await.unwrap(), svm.id)
+        .await
+        .unwrap();
+    assert_eq!(delete(forest.id).await.unwrap().status(), 503);
+}

@@ -11,10 +11,12 @@ pub type FieldErrors = BTreeMap<String, String>;
 /// `error` is a stable machine-readable code (`validation_failed`, `model_service_unavailable`…),
 /// `message` is for people, `fields` names each invalid input field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub fields: FieldErrors,
 }
 

@@ -26,6 +26,7 @@ pub use training::{
 
 /// Liveness/readiness answer of every service's `/health` and `/ready`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthStatus {
     /// `"ok"` when healthy or ready, `"unavailable"` otherwise.
     pub status: String,

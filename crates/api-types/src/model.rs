@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 /// The learning algorithm behind a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "sqlx",
@@ -53,6 +54,7 @@ impl fmt::Display for Algorithm {
 
 /// A passenger attribute a model can be trained on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     Pclass,
@@ -137,17 +139,24 @@ impl fmt::Display for Feature {
 
 /// How a random forest is grown. The defaults are the ones the default model uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ForestParams {
     /// Number of trees, 1–500.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub trees: usize,
     /// Deepest a tree may grow (1–30); `null` grows until leaves are pure.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
     pub max_depth: Option<usize>,
     /// Share of the feature columns each tree sees, (0, 1].
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1))]
     pub feature_share: f64,
     /// Size of each tree's bootstrap sample as a share of the training rows, (0, 1].
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1))]
     pub bootstrap_share: f64,
-    /// Seed of the random choices, so the same data and params grow the same forest.
+    /// Seed of the random choices, so the same data and params grow the same forest; at most
+    /// 2^53 − 1, so a browser shows it exactly.
+    #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
     pub seed: u64,
 }
 
@@ -165,6 +174,7 @@ impl Default for ForestParams {
 
 /// The SVM's kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kernel {
     /// `exp(-|x - x'|² / width)`.
@@ -174,12 +184,15 @@ pub enum Kernel {
 
 /// How an SVM is trained (on standardised features). Probabilities come from Platt scaling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SvmParams {
     pub kernel: Kernel,
     /// Penalty for misclassified training rows, (0, 1000].
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1000))]
     pub c: f64,
     /// Width of the Gaussian kernel, (0, 1000]; ignored by the linear kernel.
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1000))]
     pub kernel_width: f64,
 }
 
@@ -195,6 +208,7 @@ impl Default for SvmParams {
 
 /// An algorithm with its parameters: `{"algorithm": "svm", "params": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "algorithm", content = "params", rename_all = "snake_case")]
 pub enum Estimator {
     RandomForest(ForestParams),
@@ -249,6 +263,9 @@ impl Estimator {
                 if !share(p.bootstrap_share) {
                     fail("bootstrap_share", "must be above 0 and at most 1");
                 }
+                if p.seed > limits::MAX_SEED {
+                    fail("seed", "must be a whole number from 0 to 9007199254740991");
+                }
             }
             Self::Svm(p) => {
                 if !(p.c > 0.0 && p.c <= limits::MAX_SVM_C) {
@@ -272,12 +289,15 @@ pub mod limits {
     pub const NAME_MAX_CHARS: usize = 100;
     pub const MAX_TREES: usize = 500;
     pub const MAX_DEPTH: usize = 30;
+    /// The largest integer a JavaScript number holds exactly.
+    pub const MAX_SEED: u64 = (1 << 53) - 1;
     pub const MAX_SVM_C: f64 = 1000.0;
     pub const MAX_KERNEL_WIDTH: f64 = 1000.0;
 }
 
 /// Scores on the held-out split. The confusion matrix is `[[tn, fp], [fn, tp]]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelMetrics {
     pub accuracy: f64,
     pub precision: f64,
@@ -292,6 +312,7 @@ pub struct ModelMetrics {
 
 /// A model in the registry's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelSummary {
     pub id: Uuid,
     pub name: String,
@@ -309,10 +330,12 @@ pub struct ModelSummary {
 
 /// One model with everything the registry knows of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelDetails {
     #[serde(flatten)]
     pub summary: ModelSummary,
     pub metrics: ModelMetrics,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub params: serde_json::Value,
     pub artifact_sha256: String,
     pub dataset_sha256: String,

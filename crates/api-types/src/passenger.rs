@@ -79,22 +79,36 @@ pub struct Passenger {
 /// Every field is optional on the wire so that a missing one is reported by name
 /// (see [`InferenceRequest::passenger`]) instead of as an opaque parse error.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InferenceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = i64, minimum = 1, maximum = 3))]
     pub pclass: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, pattern = r"^\s*([Mm][Aa][Ll][Ee]|[Ff][Ee][Mm][Aa][Ll][Ee])\s*$", example = "female"))]
     pub sex: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 120))]
     pub age: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = i64, minimum = 0, maximum = 20))]
     pub sibsp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = i64, minimum = 0, maximum = 20))]
     pub parch: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub fare: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[SCQscq]\s*$"))]
     pub embarked: Option<String>,
     /// Ask a particular model; without it the service's default model answers.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+        )
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<Uuid>,
 }
@@ -200,6 +214,7 @@ impl From<Passenger> for InferenceRequest {
 
 /// What a prediction answers: the probability of survival and the verdict at 0.5.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InferenceResponse {
     pub prob: f64,
     pub survived: bool,

@@ -9,19 +9,42 @@ use uuid::Uuid;
 
 /// `POST /api/training` body, as it arrives: nothing trusted yet (see [`TrainingRequest::spec`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = crate::Algorithm))]
     pub algorithm: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = Vec<crate::Feature>, min_items = 1))]
     pub features: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, min_length = 1, max_length = 100, pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*\s*$"))]
     pub name: Option<String>,
     /// The algorithm's parameters; any left out take their defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = params_schema))]
     pub params: Option<serde_json::Value>,
     /// Make the new model the active one of its algorithm when it succeeds.
     #[serde(default)]
     pub activate: bool,
+}
+
+/// `params` in the document: the forest's or the SVM's parameters (which one is checked
+/// against `algorithm`), or null for the defaults.
+#[cfg(feature = "openapi")]
+fn params_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, SchemaType, Type};
+    let any_of = AnyOfBuilder::new()
+        .item(Ref::from_schema_name("ForestParams"))
+        .item(Ref::from_schema_name("SvmParams"))
+        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
+        .description(Some(
+            "The algorithm's parameters (`ForestParams` or `SvmParams`, as `algorithm` says); \
+             any left out take their defaults",
+        ))
+        .build();
+    Schema::AnyOf(any_of)
 }
 
 /// A training request that has passed the rules.
@@ -38,11 +61,14 @@ impl TrainingRequest {
     /// Applies the rules; on failure every offending field is named with its reason.
     pub fn spec(&self) -> Result<TrainingSpec, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = self.name.as_deref().map(str::trim).unwrap_or_default();
+        let raw_name = self.name.as_deref().unwrap_or_default();
+        let name = raw_name.trim();
         if name.is_empty() {
             errors.insert("name".into(), "is required".into());
-        } else if name.chars().count() > limits::NAME_MAX_CHARS {
+        } else if raw_name.chars().count() > limits::NAME_MAX_CHARS {
             errors.insert("name".into(), "must be at most 100 characters".into());
+        } else if name.chars().any(char::is_control) {
+            errors.insert("name".into(), "must not contain control characters".into());
         }
 
         let mut features = Vec::new();
@@ -180,6 +206,7 @@ pub struct TrainedModel {
 
 /// Where a training job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "sqlx",
@@ -202,12 +229,14 @@ impl JobStatus {
 
 /// `POST /api/training` answer (202).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobAccepted {
     pub job_id: Uuid,
 }
 
 /// A training job as `GET /api/training[/{id}]` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingJob {
     pub id: Uuid,
     pub status: JobStatus,
@@ -308,6 +337,28 @@ mod tests {
         .unwrap_err();
         assert!(
             errors["params"].contains("unknown field `gamma`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_with_a_control_character_is_refused() {
+        let errors = request(json!({"algorithm": "svm", "features": ["age"], "name": "a\u{0}b"}))
+            .spec()
+            .unwrap_err();
+        assert_eq!(errors["name"], "must not contain control characters");
+    }
+
+    #[test]
+    fn a_seed_past_what_a_browser_holds_exactly_is_refused() {
+        let errors = request(json!({
+            "algorithm": "random_forest", "features": ["age"], "name": "x",
+            "params": {"seed": 9_007_199_254_740_992_u64}
+        }))
+        .spec()
+        .unwrap_err();
+        assert!(
+            errors["params.seed"].contains("9007199254740991"),
             "{errors:?}"
         );
     }
