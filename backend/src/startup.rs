@@ -8,7 +8,7 @@ use crate::db::{jobs, users};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::training::Trainer;
 use crate::{bootstrap, gauges};
 use anyhow::Context;
@@ -77,7 +77,7 @@ impl Application {
         let listener = server::bind(config.host, config.port).await?;
         Ok(Self {
             listener,
-            state: AppState {
+            state: AppState::new(Shared {
                 db,
                 model,
                 jwt: Arc::new(jwt),
@@ -85,7 +85,7 @@ impl Application {
                 rate_limits,
                 active,
                 trainer,
-            },
+            }),
             interrupted_jobs,
             train_default_models: config.train_default_models,
         })

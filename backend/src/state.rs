@@ -6,11 +6,31 @@ use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
 use crate::training::Trainer;
 use sqlx::PgPool;
+use std::ops::Deref;
 use std::sync::Arc;
 
-/// Cheap to clone; every handler gets one.
+/// What every handler gets: one shared [`Shared`], so cloning it per request is one atomic
+/// increment.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The backend's shared parts.
+#[derive(Debug)]
+pub struct Shared {
     pub db: PgPool,
     pub model: ModelClient,
     pub jwt: Arc<JwtKeys>,

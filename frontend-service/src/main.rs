@@ -14,7 +14,7 @@ async fn main() -> ExitCode {
     if let Some(code) = probe::run_if_requested("FRONTEND_PORT", 8080) {
         return code;
     }
-    telemetry::init();
+    let _logs = telemetry::init();
     let config = Config::parse();
     run_service("frontend-service", async {
         Application::build(config).await?.run_until_stopped().await

@@ -21,7 +21,7 @@ pub async fn run_from_env() -> ExitCode {
     if let Some(code) = probe::run_if_requested("MODEL_SERVICE_PORT", 8001) {
         return code;
     }
-    telemetry::init();
+    let _logs = telemetry::init();
     let config = Config::parse();
     run_service("model-service", async {
         Application::build(config).await?.run_until_stopped().await

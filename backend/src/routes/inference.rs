@@ -5,14 +5,19 @@ use crate::auth::bearer_token;
 use crate::error::ApiError;
 use crate::routes::client::ClientAddr;
 use crate::state::AppState;
-use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::extract::{FromRequestParts, State};
+use axum::http::HeaderValue;
+use axum::http::request::Parts;
 use lifeboat_api_types::{ErrorBody, InferenceRequest, InferenceResponse};
 use lifeboat_service_kit::Json;
 use lifeboat_service_kit::telemetry::REQUEST_ID;
+use metrics::{Counter, Histogram};
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(infer))
@@ -35,13 +40,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 async fn infer(
     State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
+    caller: Caller,
     Json(mut request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
-    let signed_in = bearer_token(&headers).is_some_and(|token| state.jwt.verify(token).is_some());
-    if !signed_in {
-        state.rate_limits.check_anonymous_inference(&client)?;
+    if let Some(client) = &caller.anonymous_client {
+        state.rate_limits.check_anonymous_inference(client)?;
     }
     request.passenger().map_err(ApiError::Validation)?;
     let model_id = match request.model_id {
@@ -53,7 +56,7 @@ async fn infer(
             .ok_or(ApiError::NoActiveModel)?,
     };
     request.model_id = Some(model_id);
-    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    let request_id = caller.request_id.as_ref().and_then(|v| v.to_str().ok());
     let started = Instant::now();
     let outcome = state.model.infer(&request, request_id).await;
     let seconds = started.elapsed().as_secs_f64();
@@ -61,12 +64,60 @@ async fn infer(
         Ok(p) => (p.algorithm.as_str(), "ok"),
         Err(_) => ("unknown", "error"),
     };
+    let (requests, duration) = series((model_id, algorithm, label));
+    requests.increment(1);
+    duration.record(seconds);
+    Ok(Json(outcome?))
+}
+
+/// `inference_requests_total` and `inference_duration_seconds` of (model, algorithm,
+/// outcome), looked up in the registry once per combination rather than once per request.
+fn series(key: (Uuid, &'static str, &'static str)) -> (Counter, Histogram) {
+    type Cache = RwLock<HashMap<(Uuid, &'static str, &'static str), (Counter, Histogram)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+        return found;
+    }
+    let (model_id, algorithm, outcome) = key;
     let labels = [
         ("model_id", model_id.to_string()),
         ("algorithm", algorithm.to_owned()),
-        ("outcome", label.to_owned()),
+        ("outcome", outcome.to_owned()),
     ];
-    metrics::counter!("inference_requests_total", &labels).increment(1);
-    metrics::histogram!("inference_duration_seconds", &labels).record(seconds);
-    Ok(Json(outcome?))
+    let found = (
+        metrics::counter!("inference_requests_total", &labels),
+        metrics::histogram!("inference_duration_seconds", &labels),
+    );
+    if let Ok(mut cache) = cache.write() {
+        cache.insert(key, found.clone());
+    }
+    found
+}
+
+/// What a prediction needs from the request's head, read without copying all the headers:
+/// the caller's address when it has no valid token (for the anonymous rate limit), and the
+/// request id to pass on.
+struct Caller {
+    anonymous_client: Option<String>,
+    request_id: Option<HeaderValue>,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let signed_in =
+            bearer_token(&parts.headers).is_some_and(|token| state.jwt.verify(token).is_some());
+        let anonymous_client = if signed_in {
+            None
+        } else {
+            let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
+            Some(client)
+        };
+        Ok(Self {
+            anonymous_client,
+            request_id: parts.headers.get(REQUEST_ID).cloned(),
+        })
+    }
 }

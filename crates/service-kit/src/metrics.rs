@@ -3,14 +3,14 @@
 //! status), the process's own memory, CPU and file descriptors, and the `GET /metrics`
 //! handler.
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use metrics_process::Collector;
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+use std::time::Duration;
 
 /// Latency buckets in seconds: sub-millisecond predictions up to multi-second training calls.
 const LATENCY_BUCKETS: [f64; 16] = [
@@ -89,24 +89,51 @@ pub async fn render() -> Response {
     response
 }
 
-/// Middleware: counts and times every request by method, matched route (never the raw
-/// path, so ids in URLs make no new series) and status.
-pub async fn track_http(request: Request, next: Next) -> Response {
-    handle();
-    let method = request.method().to_string();
-    let path = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let labels = [
-        ("method", method),
-        ("path", path),
-        ("status", response.status().as_u16().to_string()),
-    ];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
-    response
+/// The HTTP series of one (method, matched route, status): its handles are looked up in the
+/// registry once and kept, so answering a request allocates no labels and takes no registry
+/// lock.
+#[derive(Clone)]
+pub(crate) struct HttpSeries {
+    requests: Counter,
+    duration: Histogram,
+}
+
+/// method + status → series, per route.
+type SeriesOfRoute = HashMap<(Method, u16), HttpSeries>;
+
+impl HttpSeries {
+    pub(crate) fn of(method: &Method, route: &str, status: StatusCode) -> Self {
+        static CACHE: OnceLock<RwLock<HashMap<Box<str>, SeriesOfRoute>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let key = (method.clone(), status.as_u16());
+        if let Some(series) = cache
+            .read()
+            .ok()
+            .and_then(|routes| routes.get(route).and_then(|s| s.get(&key)).cloned())
+        {
+            return series;
+        }
+        handle();
+        let labels = [
+            ("method", method.to_string()),
+            ("path", route.to_owned()),
+            ("status", status.as_u16().to_string()),
+        ];
+        let series = Self {
+            requests: metrics::counter!("http_requests_total", &labels),
+            duration: metrics::histogram!("http_request_duration_seconds", &labels),
+        };
+        if let Ok(mut routes) = cache.write() {
+            routes
+                .entry(route.into())
+                .or_default()
+                .insert(key, series.clone());
+        }
+        series
+    }
+
+    pub(crate) fn record(&self, elapsed: Duration) {
+        self.requests.increment(1);
+        self.duration.record(elapsed.as_secs_f64());
+    }
 }

@@ -5,7 +5,7 @@ use crate::telemetry::with_request_tracing;
 use anyhow::Context;
 use axum::http::{StatusCode, header};
 use axum::routing::get;
-use axum::{Json, Router, middleware};
+use axum::{Json, Router};
 use lifeboat_api_types::HealthStatus;
 use std::net::{IpAddr, SocketAddr};
 use tokio::net::TcpListener;
@@ -32,9 +32,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let port = listener.local_addr()?.port();
     tracing::info!(service, port, "listening");
-    let router = router
-        .route("/metrics", get(crate::metrics::render))
-        .layer(middleware::from_fn(crate::metrics::track_http));
+    let router = router.route("/metrics", get(crate::metrics::render));
     let router = with_request_tracing(limits.apply(router))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,

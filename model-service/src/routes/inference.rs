@@ -4,9 +4,13 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::{Router, routing::post};
-use lifeboat_api_types::{InferenceRequest, InferenceResponse};
+use lifeboat_api_types::{Algorithm, InferenceRequest, InferenceResponse};
 use lifeboat_service_kit::Json;
+use metrics::Histogram;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
+use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inference", post(infer))
@@ -30,12 +34,7 @@ async fn infer(
     let algorithm = model.algorithm();
     let started = Instant::now();
     let prob = model.predict(&passenger);
-    metrics::histogram!(
-        "model_predict_duration_seconds",
-        "model_id" => model.id.to_string(),
-        "algorithm" => algorithm.as_str(),
-    )
-    .record(started.elapsed().as_secs_f64());
+    predict_duration(model.id, algorithm).record(started.elapsed().as_secs_f64());
     Ok(Json(InferenceResponse {
         prob,
         survived: prob >= 0.5,
@@ -43,4 +42,23 @@ async fn infer(
         model_name: model.name.clone(),
         algorithm,
     }))
+}
+
+/// `model_predict_duration_seconds` of one model, looked up in the registry once per model
+/// rather than once per prediction.
+fn predict_duration(model_id: Uuid, algorithm: Algorithm) -> Histogram {
+    static CACHE: OnceLock<RwLock<HashMap<Uuid, Histogram>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.read().ok().and_then(|c| c.get(&model_id).cloned()) {
+        return found;
+    }
+    let found = metrics::histogram!(
+        "model_predict_duration_seconds",
+        "model_id" => model_id.to_string(),
+        "algorithm" => algorithm.as_str(),
+    );
+    if let Ok(mut cache) = cache.write() {
+        cache.insert(model_id, found.clone());
+    }
+    found
 }
