@@ -16,7 +16,7 @@ use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::{Next, from_fn, map_response};
+use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::ErrorBody;
 use std::time::Duration;
@@ -24,7 +24,6 @@ use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::load_shed::LoadShedLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 /// A service's limits. [`Limits::default`] suits a JSON API.
@@ -73,40 +72,48 @@ impl Limits {
                     .layer(LoadShedLayer::new())
                     .layer(GlobalConcurrencyLimitLayer::new(self.max_in_flight)),
             )
-            .layer(from_fn(move |request: Request, next: Next| async move {
-                if header_bytes(request.headers()) > max_header_bytes {
-                    return error_response(
-                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                        ErrorBody::new(
-                            "headers_too_large",
-                            format!("the request headers exceed {max_header_bytes} bytes"),
-                        ),
-                    );
-                }
-                next.run(request).await
+            .layer(from_fn(move |request: Request, next: Next| {
+                edge(max_header_bytes, request, next)
             }))
-            .layer(map_response(with_error_body))
-            .layer(security_header(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ))
-            .layer(security_header(
-                header::X_FRAME_OPTIONS,
-                HeaderValue::from_static("DENY"),
-            ))
-            .layer(security_header(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            ))
-            .layer(security_header(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(API_CSP),
-            ))
     }
 }
 
-fn security_header(name: HeaderName, value: HeaderValue) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, value)
+/// Every answer's security headers (a route's own value wins).
+const SECURITY_HEADERS: [(HeaderName, HeaderValue); 4] = [
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(API_CSP),
+    ),
+];
+
+/// The outermost step, in one middleware: refuses oversized headers (431), gives error
+/// answers without a body of ours our [`ErrorBody`], and adds the security headers.
+async fn edge(max_header_bytes: usize, request: Request, next: Next) -> Response {
+    let mut response = if header_bytes(request.headers()) > max_header_bytes {
+        error_response(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ErrorBody::new(
+                "headers_too_large",
+                format!("the request headers exceed {max_header_bytes} bytes"),
+            ),
+        )
+    } else {
+        with_error_body(next.run(request).await)
+    };
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.entry(name).or_insert(value);
+    }
+    response
 }
 
 /// The size of `headers` as they came over the wire (`name: value\r\n` each).
@@ -134,7 +141,7 @@ fn overloaded() -> Response {
 
 /// Gives an error answer that has no JSON body of ours (one made by a layer or by the
 /// router itself) the [`ErrorBody`] for its status, keeping its other headers.
-async fn with_error_body(response: Response) -> Response {
+fn with_error_body(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()

@@ -16,6 +16,7 @@ use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long an idle pooled connection is kept.
@@ -42,9 +43,12 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// One peer service. Cheap to clone: the connection pool is shared.
+/// One peer service. Cheap to clone (one reference count): the connection pool is shared.
 #[derive(Debug, Clone)]
-pub struct Upstream {
+pub struct Upstream(Arc<Peer>);
+
+#[derive(Debug)]
+struct Peer {
     client: Client<HttpConnector, Body>,
     scheme: Scheme,
     authority: Authority,
@@ -75,19 +79,19 @@ impl Upstream {
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .build(connector);
-        Ok(Self {
+        Ok(Self(Arc::new(Peer {
             client,
             scheme,
             authority,
             timeout,
-        })
+        })))
     }
 
     /// The peer's address for `path_and_query` (which starts with `/`).
     pub fn uri(&self, path_and_query: PathAndQuery) -> Uri {
         Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
+            .scheme(self.0.scheme.clone())
+            .authority(self.0.authority.clone())
             .path_and_query(path_and_query)
             .build()
             .expect("scheme, authority and path are each valid")
@@ -101,7 +105,7 @@ impl Upstream {
     /// Sends `request` (its URI made with [`Upstream::uri`]) and reads the whole answer,
     /// within the client's timeout.
     pub async fn send(&self, request: Request<Body>) -> Result<Answer, UpstreamError> {
-        self.send_within(request, self.timeout).await
+        self.send_within(request, self.0.timeout).await
     }
 
     /// [`Upstream::send`] with a deadline of its own (a training call takes longer).
@@ -111,7 +115,7 @@ impl Upstream {
         timeout: Duration,
     ) -> Result<Answer, UpstreamError> {
         let call = async {
-            let response = self.client.request(request).await.map_err(|e| {
+            let response = self.0.client.request(request).await.map_err(|e| {
                 if e.is_connect() {
                     UpstreamError::Connect(e)
                 } else {
