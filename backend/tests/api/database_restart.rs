@@ -108,10 +108,7 @@ fn postgres_bin_dir() -> PathBuf {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
+    rustix::process::geteuid().is_root()
 }
 
 fn run(command: &mut Command) {
