@@ -40,13 +40,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The backend's OpenAPI document.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let mut document = documented_routes().into_openapi();
-    SharedRules.modify(&mut document);
-    document
-}
-
 fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())

@@ -6,6 +6,13 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::process::{Command, Stdio};
 
+/// The access and refresh tokens of a login or refresh answer.
+async fn token_pair(answer: reqwest::Result<reqwest::Response>) -> (String, String) {
+    let body: Value = answer.unwrap().json().await.unwrap();
+    let token = |name: &str| body[name].as_str().unwrap().to_owned();
+    (token("access_token"), token("refresh_token"))
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn at_trace_level_no_password_or_token_appears_in_the_log(db: PgPool) {
     let log = tempfile::NamedTempFile::new().unwrap();
@@ -28,16 +35,7 @@ async fn at_trace_level_no_password_or_token_appears_in_the_log(db: PgPool) {
     let wrong = json!({"email": "logs@example.com", "password": wrong_password});
     assert_eq!(post("/api/auth/login", wrong).await.unwrap().status(), 401);
     let credentials = json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD});
-    let login: Value = post("/api/auth/login", credentials)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (access, first_refresh) = (
-        login["access_token"].as_str().unwrap().to_owned(),
-        login["refresh_token"].as_str().unwrap().to_owned(),
-    );
+    let (access, first_refresh) = token_pair(post("/api/auth/login", credentials).await).await;
     let me = client
         .get(format!("{base}/api/me"))
         .bearer_auth(&access)
@@ -45,16 +43,8 @@ async fn at_trace_level_no_password_or_token_appears_in_the_log(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(me.status(), 200);
-    let refreshed: Value = post("/api/auth/refresh", json!({"refresh_token": first_refresh}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (second_access, second_refresh) = (
-        refreshed["access_token"].as_str().unwrap().to_owned(),
-        refreshed["refresh_token"].as_str().unwrap().to_owned(),
-    );
+    let (second_access, second_refresh) =
+        token_pair(post("/api/auth/refresh", json!({"refresh_token": first_refresh})).await).await;
     let logout = client
         .post(format!("{base}/api/auth/logout"))
         .bearer_auth(&second_access)
