@@ -1,12 +1,14 @@
 //! The only caller of the model service: a pooled HTTP client with connect and request
-//! timeouts, so a slow or absent model service never holds a request for long.
+//! timeouts, so a slow or absent model service never holds a request for long. Predictions
+//! go through [`batcher`], in batches.
+
+mod batcher;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use lifeboat_api_types::{
     ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, TrainModel, TrainedModel,
 };
-use lifeboat_service_kit::telemetry::REQUEST_ID;
 use lifeboat_service_kit::upstream::{Answer, InvalidBaseUrl, Upstream};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,7 +16,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 /// How a call to the model service failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ModelServiceError {
     /// It could not be reached, timed out, or failed on its side.
     #[error("model service unavailable: {0}")]
@@ -28,35 +30,35 @@ pub enum ModelServiceError {
 #[derive(Debug, Clone)]
 pub struct ModelClient {
     http: Upstream,
+    predictions: batcher::Batcher,
     training_timeout: Duration,
 }
 
 impl ModelClient {
     /// A client for the service at `base_url` (e.g. `http://model-service:8001`); calls time
-    /// out after `timeout`, trainings after `training_timeout`.
+    /// out after `timeout`, trainings after `training_timeout`. Call inside a Tokio runtime:
+    /// it starts the task that sends predictions in batches.
     pub fn new(
         base_url: &str,
         connect_timeout: Duration,
         timeout: Duration,
         training_timeout: Duration,
     ) -> Result<Self, InvalidBaseUrl> {
+        let http = Upstream::new(base_url, connect_timeout, timeout)?;
         Ok(Self {
-            http: Upstream::new(base_url, connect_timeout, timeout)?,
+            predictions: batcher::Batcher::start(http.clone()),
+            http,
             training_timeout,
         })
     }
 
-    /// Asks for a prediction, passing the request id on so logs line up.
+    /// Asks for a prediction; `request_id` is passed on so the model service's log names it.
     pub async fn infer(
         &self,
-        request: &InferenceRequest,
-        request_id: Option<&str>,
+        request: InferenceRequest,
+        request_id: Option<String>,
     ) -> Result<InferenceResponse, ModelServiceError> {
-        let mut call = self.request(Method::POST, "/inference", Some(request));
-        if let Some(id) = request_id.and_then(|id| id.parse().ok()) {
-            call.headers_mut().insert(REQUEST_ID, id);
-        }
-        read(self.http.send(call).await)
+        self.predictions.infer(request, request_id).await
     }
 
     /// Trains and saves a model; answers when it is done (this takes seconds to minutes).

@@ -36,10 +36,11 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, body) = match self {
-            Self::Json(rejection) => return rejection.into_response(),
+impl ApiError {
+    /// The status and body this error is answered with.
+    pub fn status_and_body(self) -> (StatusCode, ErrorBody) {
+        match self {
+            Self::Json(rejection) => rejection.status_and_body(),
             Self::Validation(fields) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorBody::validation(fields),
@@ -74,7 +75,13 @@ impl IntoResponse for ApiError {
                     ErrorBody::new("internal", "something went wrong on our side"),
                 )
             }
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
         error_response(status, body)
     }
 }

@@ -22,6 +22,8 @@ pub struct Stack {
     /// The frontend service: the one origin a browser talks to.
     pub address: String,
     pub client: reqwest::Client,
+    /// The model service's own address (for its metrics).
+    pub model_service: String,
     /// The model service's artifact folder.
     pub model_dir: tempfile::TempDir,
     _static_dir: tempfile::TempDir,
@@ -66,9 +68,10 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
     let model_url = format!("http://127.0.0.1:{}", model_service.port());
     tokio::spawn(model_service.run_until_stopped());
 
-    let backend = lifeboat_backend::Application::build_with_pool(backend_config(model_url), db)
-        .await
-        .unwrap();
+    let backend =
+        lifeboat_backend::Application::build_with_pool(backend_config(model_url.clone()), db)
+            .await
+            .unwrap();
     let backend_url = format!("http://127.0.0.1:{}", backend.port());
     tokio::spawn(backend.run_until_stopped());
 
@@ -91,6 +94,7 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
     let stack = Stack {
         address,
         client: reqwest::Client::new(),
+        model_service: model_url,
         model_dir,
         _static_dir: static_dir,
     };

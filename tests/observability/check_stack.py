@@ -107,7 +107,10 @@ def lines_with_request_id(service, request_id):
         if request_id not in line:
             continue
         event = json.loads(line)  # every line is JSON: a non-JSON one fails here
-        if event.get("span", {}).get("request_id") == request_id:
+        span = event.get("span", {})
+        # The model service gets predictions in batches; a batch's line lists their ids.
+        if (span.get("request_id") == request_id
+                or request_id in span.get("request_ids", "").split()):
             found.append(event)
     return found
 

@@ -56,9 +56,13 @@ async fn infer(
             .ok_or(ApiError::NoActiveModel)?,
     };
     request.model_id = Some(model_id);
-    let request_id = caller.request_id.as_ref().and_then(|v| v.to_str().ok());
+    let request_id = caller
+        .request_id
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let started = Instant::now();
-    let outcome = state.model.infer(&request, request_id).await;
+    let outcome = state.model.infer(request, request_id).await;
     let seconds = started.elapsed().as_secs_f64();
     let (algorithm, label) = match &outcome {
         Ok(p) => (p.algorithm.as_str(), "ok"),

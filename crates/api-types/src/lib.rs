@@ -4,6 +4,7 @@
 //! so the browser can mirror exactly what the API will refuse.
 
 mod auth;
+mod batch;
 mod error;
 mod model;
 mod passenger;
@@ -14,6 +15,9 @@ pub use auth::{
     check_new_password,
 };
 
+pub use batch::{
+    BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
+};
 pub use error::{ErrorBody, FieldErrors};
 pub use model::{
     Algorithm, Estimator, Feature, ForestParams, Kernel, ModelDetails, ModelMetrics, ModelSummary,

@@ -30,30 +30,38 @@ pub enum JsonError {
     Field { path: String, reason: String },
 }
 
-impl IntoResponse for JsonError {
-    fn into_response(self) -> Response {
+impl JsonError {
+    /// The status and body this refusal is answered with.
+    pub fn status_and_body(self) -> (StatusCode, ErrorBody) {
         match self {
-            Self::UnsupportedMediaType => error_response(
+            Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorBody::new("unsupported_media_type", self.to_string()),
             ),
-            Self::TooLarge => error_response(
+            Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorBody::new("payload_too_large", self.to_string()),
             ),
-            Self::Malformed(_) => error_response(
+            Self::Malformed(_) => (
                 StatusCode::BAD_REQUEST,
                 ErrorBody::new("malformed_json", self.to_string()),
             ),
             Self::Field { path, reason } => {
                 let mut fields = FieldErrors::new();
                 fields.insert(path, reason);
-                error_response(
+                (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorBody::validation(fields),
                 )
             }
         }
+    }
+}
+
+impl IntoResponse for JsonError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
+        error_response(status, body)
     }
 }
 

@@ -173,6 +173,8 @@ async fn observe(mut request: Request, next: Next) -> Response {
         path = %request.uri().path(),
         // Filled in by the service once it knows who is calling.
         user_id = tracing::field::Empty,
+        // Filled in by a request made on behalf of others (the model service's batches).
+        request_ids = tracing::field::Empty,
     );
     let mut response = next.run(request).instrument(span.clone()).await;
     let elapsed = started.elapsed();

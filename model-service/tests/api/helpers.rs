@@ -73,9 +73,14 @@ impl TestApp {
     }
 
     pub async fn infer(&self, body: serde_json::Value) -> reqwest::Response {
+        self.post("/inference", &body).await
+    }
+
+    /// `POST path` with `body` as JSON.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.client
-            .post(format!("{}/inference", self.address))
-            .json(&body)
+            .post(format!("{}{path}", self.address))
+            .json(body)
             .send()
             .await
             .expect("request")
@@ -83,12 +88,7 @@ impl TestApp {
 
     /// `POST /models` with `body`.
     pub async fn train(&self, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .post(format!("{}/models", self.address))
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        self.post("/models", body).await
     }
 
     /// Waits for readiness, trains the default model of `algorithm` and returns it.

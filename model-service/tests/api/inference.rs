@@ -1,7 +1,9 @@
 //! `POST /inference` over HTTP against a service with trained models.
 
 use crate::helpers::spawn_app;
-use lifeboat_api_types::Algorithm;
+use lifeboat_api_types::{
+    Algorithm, BatchResult, INFERENCE_BATCH_MAX, InferenceBatchAnswer, InferenceResponse,
+};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -140,4 +142,54 @@ async fn metrics_count_the_request_by_route_and_time_the_prediction() {
         "{metrics}"
     );
     assert!(metrics.contains("models_loaded"), "{metrics}");
+}
+
+#[tokio::test]
+async fn a_batch_answers_each_item_in_order_as_it_would_be_answered_alone() {
+    let app = spawn_app().await;
+    let forest = app.train_default(Algorithm::RandomForest).await;
+    let man = json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S","model_id":forest.id});
+    let woman = json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C","model_id":forest.id});
+    let unknown = json!({"pclass":3,"sex":"male","sibsp":0,"parch":0,"model_id":"00000000-0000-4000-8000-000000000000"});
+    let invalid = json!({"pclass":5,"sex":"male","sibsp":0,"parch":0});
+    let batch = json!({"items": [
+        {"request_id": "r-1", "request": man},
+        {"request": unknown},
+        {"request_id": "r-3", "request": woman},
+        {"request": invalid},
+    ]});
+
+    let response = app.post("/inference/batch", &batch).await;
+    assert_eq!(response.status(), 200);
+    let answer: InferenceBatchAnswer = response.json().await.unwrap();
+    let [man_said, unknown_said, woman_said, invalid_said] = &answer.results[..] else {
+        panic!("four results expected: {answer:?}");
+    };
+    let alone: InferenceResponse = app.infer(man).await.json().await.unwrap();
+    assert_eq!(man_said, &BatchResult::Ok(alone));
+    let BatchResult::Ok(woman_said) = woman_said else {
+        panic!("{woman_said:?}");
+    };
+    assert!(woman_said.survived);
+    assert!(
+        matches!(unknown_said, BatchResult::Refused { status: 404, error } if error.error == "model_not_found"),
+        "{unknown_said:?}"
+    );
+    assert!(
+        matches!(invalid_said, BatchResult::Refused { status: 422, error } if error.fields.contains_key("pclass")),
+        "{invalid_said:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_or_oversized_batch_gets_422_naming_the_items() {
+    let app = spawn_app().await;
+    let passenger = json!({"request": {"pclass":3,"sex":"male","sibsp":0,"parch":0}});
+    for size in [0, INFERENCE_BATCH_MAX + 1] {
+        let batch = json!({ "items": vec![passenger.clone(); size] });
+        let response = app.post("/inference/batch", &batch).await;
+        assert_eq!(response.status(), 422, "a batch of {size}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["fields"]["items"].is_string(), "{body}");
+    }
 }
