@@ -156,7 +156,7 @@ fn describe_metrics() {
     metrics::describe_histogram!(
         "inference_duration_seconds",
         metrics::Unit::Seconds,
-        "Time for the model service to answer a prediction, by model, algorithm and outcome"
+        "Time for the model service to answer a prediction (its wait for a batch slot included), by model, algorithm and outcome"
     );
     // Series that exist from the start, so rates and dashboards show 0 rather than nothing.
     for outcome in ["success", "failure", "throttled"] {
