@@ -36,8 +36,7 @@ pub struct ModelClient {
 
 impl ModelClient {
     /// A client for the service at `base_url` (e.g. `http://model-service:8001`); calls time
-    /// out after `timeout`, trainings after `training_timeout`. Call inside a Tokio runtime:
-    /// it starts the task that sends predictions in batches.
+    /// out after `timeout`, trainings after `training_timeout`.
     pub fn new(
         base_url: &str,
         connect_timeout: Duration,
@@ -46,7 +45,7 @@ impl ModelClient {
     ) -> Result<Self, InvalidBaseUrl> {
         let http = Upstream::new(base_url, connect_timeout, timeout)?;
         Ok(Self {
-            predictions: batcher::Batcher::start(http.clone()),
+            predictions: batcher::Batcher::new(http.clone()),
             http,
             training_timeout,
         })

@@ -1,9 +1,9 @@
-//! Predictions go to the model service in batches: a prediction joins a queue, and one task
-//! sends whatever has queued up as one `POST /inference/batch` as soon as one of a few
-//! request slots is free. Nothing waits for a batch to fill: alone, a prediction is sent
-//! at once as a batch of one; under load, the predictions that arrive while earlier batches
-//! are on their way go together, and the model service parses, answers and logs one HTTP
-//! request for many predictions.
+//! Predictions go to the model service in batches: a prediction joins a queue, and when one
+//! of two request slots is free its task starts a sender, which sends whatever has queued up
+//! as one `POST /inference/batch`, and again while predictions keep arriving. Nothing waits
+//! for a batch to fill: alone, a prediction is sent at once as a batch of one; under load, the
+//! predictions that arrive while earlier batches are on their way go together, and the model
+//! service parses, answers and logs one HTTP request for many predictions.
 
 use super::{ModelServiceError, read};
 use axum::body::Body;
@@ -13,8 +13,9 @@ use lifeboat_api_types::{
     InferenceRequest, InferenceResponse,
 };
 use lifeboat_service_kit::upstream::Upstream;
-use std::sync::Arc;
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// Batches on their way to the model service at once. Two kept the most predictions per
 /// second through the web port on this machine (against one and four; docs/performance.md).
@@ -28,8 +29,13 @@ type Answer = Result<InferenceResponse, ModelServiceError>;
 
 /// The queue's entrance. Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct Batcher {
-    queue: mpsc::Sender<Waiting>,
+pub struct Batcher(Arc<Queue>);
+
+#[derive(Debug)]
+struct Queue {
+    waiting: Mutex<VecDeque<Waiting>>,
+    slots: Arc<Semaphore>,
+    model_service: Upstream,
 }
 
 #[derive(Debug)]
@@ -39,12 +45,13 @@ struct Waiting {
 }
 
 impl Batcher {
-    /// Starts the task that sends the batches to `model_service`; it ends when the last
-    /// clone of the returned `Batcher` is dropped. Call inside a Tokio runtime.
-    pub fn start(model_service: Upstream) -> Self {
-        let (queue, waiting) = mpsc::channel(QUEUE_CAPACITY);
-        tokio::spawn(send_batches(waiting, model_service));
-        Self { queue }
+    /// Batches for `model_service`.
+    pub fn new(model_service: Upstream) -> Self {
+        Self(Arc::new(Queue {
+            waiting: Mutex::new(VecDeque::new()),
+            slots: Arc::new(Semaphore::new(BATCHES_IN_FLIGHT)),
+            model_service,
+        }))
     }
 
     /// The model service's answer for one prediction.
@@ -54,9 +61,21 @@ impl Batcher {
             request_id,
             request,
         };
-        self.queue.try_send(Waiting { item, answer }).map_err(|_| {
-            ModelServiceError::Unavailable("too many predictions waiting".to_owned())
-        })?;
+        {
+            let mut waiting = self.0.waiting();
+            if waiting.len() >= QUEUE_CAPACITY {
+                return Err(ModelServiceError::Unavailable(
+                    "too many predictions waiting".to_owned(),
+                ));
+            }
+            waiting.push_back(Waiting { item, answer });
+        }
+        // With a slot free, a sender starts (on a task of its own: a caller that goes away
+        // must not take the others' batch with it); otherwise a running sender takes this
+        // prediction with its next batch.
+        if let Ok(slot) = Arc::clone(&self.0.slots).try_acquire_owned() {
+            tokio::spawn(send_queued(Arc::clone(&self.0), slot));
+        }
         // The sender is dropped only if the batch task stopped without answering.
         answered.await.unwrap_or_else(|_| {
             Err(ModelServiceError::Unavailable(
@@ -66,23 +85,38 @@ impl Batcher {
     }
 }
 
-/// Takes a free slot, then everything queued (at least one prediction, at most a full
-/// batch), and sends it on a task of its own that gives the slot back when answered.
-async fn send_batches(mut waiting: mpsc::Receiver<Waiting>, model_service: Upstream) {
-    let slots = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
+impl Queue {
+    fn waiting(&self) -> MutexGuard<'_, VecDeque<Waiting>> {
+        // Nothing panics while holding the lock; if something did, the queue is still whole.
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The oldest predictions waiting, at most a full batch.
+    fn take_batch(&self) -> Vec<Waiting> {
+        let mut waiting = self.waiting();
+        let count = waiting.len().min(INFERENCE_BATCH_MAX);
+        waiting.drain(..count).collect()
+    }
+}
+
+/// Sends batches while predictions wait. A sender gives its slot back before it looks at the
+/// queue a last time, so a prediction queued while every slot was taken is never left
+/// behind: either a sender sees it there, or its own task found a slot free.
+async fn send_queued(queue: Arc<Queue>, mut slot: OwnedSemaphorePermit) {
     loop {
-        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
-            return;
-        };
-        let mut batch = Vec::with_capacity(INFERENCE_BATCH_MAX);
-        if waiting.recv_many(&mut batch, INFERENCE_BATCH_MAX).await == 0 {
-            return; // every Batcher is gone
+        let batch = queue.take_batch();
+        if !batch.is_empty() {
+            send(&queue.model_service, batch).await;
+            continue;
         }
-        let model_service = model_service.clone();
-        tokio::spawn(async move {
-            send(&model_service, batch).await;
-            drop(slot);
-        });
+        drop(slot);
+        if queue.waiting().is_empty() {
+            return;
+        }
+        slot = match Arc::clone(&queue.slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => return, // the sender holding it will see the queue
+        };
     }
 }
 
