@@ -104,19 +104,29 @@ impl ModelClient {
 
     /// A request to the model service, with `body` as JSON when there is one.
     fn request<T: Serialize>(&self, method: Method, path: &str, body: Option<&T>) -> Request<Body> {
-        let builder = Request::builder()
-            .method(method)
-            .uri(self.http.uri_for(path));
-        match body {
-            Some(body) => builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(
-                    serde_json::to_vec(body).expect("our wire types always serialize"),
-                )),
-            None => builder.body(Body::empty()),
-        }
-        .expect("method, URI and headers are valid")
+        call(&self.http, method, path, body)
     }
+}
+
+/// A request to `model_service`, with `body` as JSON when there is one.
+fn call<T: Serialize>(
+    model_service: &Upstream,
+    method: Method,
+    path: &str,
+    body: Option<&T>,
+) -> Request<Body> {
+    let builder = Request::builder()
+        .method(method)
+        .uri(model_service.uri_for(path));
+    match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::to_vec(body).expect("our wire types always serialize"),
+            )),
+        None => builder.body(Body::empty()),
+    }
+    .expect("method, URI and headers are valid")
 }
 
 /// Reads a success as `T` (an empty body as `null`); a 4xx becomes `Refused` with the model

@@ -5,9 +5,8 @@
 //! predictions that arrive while earlier batches are on their way go together, and the model
 //! service parses, answers and logs one HTTP request for many predictions.
 
-use super::{ModelServiceError, read};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use super::{ModelServiceError, call, read};
+use axum::http::{Method, StatusCode};
 use lifeboat_api_types::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
     InferenceRequest, InferenceResponse,
@@ -124,13 +123,13 @@ async fn send_queued(queue: Arc<Queue>, mut slot: OwnedSemaphorePermit) {
 /// prediction of the batch fails the same way.
 async fn send(model_service: &Upstream, batch: Vec<Waiting>) {
     let (items, answers): (Vec<_>, Vec<_>) = batch.into_iter().map(|w| (w.item, w.answer)).unzip();
-    let body = serde_json::to_vec(&InferenceBatch { items }).expect("our wire types serialize");
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(model_service.uri_for("/inference/batch"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .expect("method, URI and headers are valid");
+    let batch = InferenceBatch { items };
+    let request = call(
+        model_service,
+        Method::POST,
+        "/inference/batch",
+        Some(&batch),
+    );
     let results =
         read::<InferenceBatchAnswer>(model_service.send(request).await).and_then(|answer| {
             if answer.results.len() == answers.len() {
