@@ -7,14 +7,18 @@
 #   bench/perf-native.sh             the whole table (about 5 minutes)
 #   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines
 #   bench/perf-native.sh soak        the five-minute soak (bench/soak.py) instead
+#
+# After the table, the same web-port runs against the bare chain (bench/ceiling: three
+# minimal axum hops on the same ports, nothing else): what three HTTP hops cost on this
+# machine at that moment, to read Lifeboat's figures against.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 database=lifeboat_perf
 base_url=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat}
 
-cargo build --release --locked --quiet \
-  -p lifeboat-backend -p lifeboat-model-service -p lifeboat-frontend-service
+cargo build --release --locked --quiet -p lifeboat-backend -p lifeboat-model-service \
+  -p lifeboat-frontend-service -p lifeboat-bench-ceiling
 # The web port answers /ready only with the web app on disk.
 [ -f frontend/dist/index.html ] || frontend/build.sh
 
@@ -34,4 +38,12 @@ if [ "${1:-}" = soak ]; then
   python3 bench/soak.py "$@"
 else
   python3 bench/perf.py "$@"
+  scripts/local-stack.sh stop
+  hop=$root/target/release/bare-hop
+  "$hop" "$MODEL_SERVICE_PORT" & bare=$!
+  "$hop" "$BACKEND_PORT" --next "http://127.0.0.1:$MODEL_SERVICE_PORT/api/inference" & bare="$bare $!"
+  "$hop" "$FRONTEND_PORT" --next "http://127.0.0.1:$BACKEND_PORT/api/inference" & bare="$bare $!"
+  trap 'kill $bare' EXIT
+  sleep 1
+  python3 bench/perf.py --bare
 fi

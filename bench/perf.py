@@ -6,6 +6,8 @@
     bench/perf.py --compose           a compose stack: RSS from `docker stats` instead of /proc
                                       (start it with ANONYMOUS_INFERENCE_RATE_PER_SECOND=0:
                                       all the load comes from one client)
+    bench/perf.py --bare              the bare chain (bench/ceiling) on the web port: only the
+                                      web-port rows, to read Lifeboat's against
 
 Measures, with oha (cargo install oha):
 - POST /api/inference through the web port, on the backend, and /inference on the model
@@ -110,12 +112,32 @@ def row(label, figures):
     return figures
 
 
+def web_port_at_fixed_rate(label="via :8080"):
+    return row(f"{label} at {RATE:,} req/s (open loop)",
+               oha(f"{FRONTEND}/api/inference", PASSENGER, 64, RATE_SECONDS, rate=RATE))
+
+
+def bare_chain():
+    """The same web-port runs against three bare hops (bench/ceiling) instead of Lifeboat."""
+    print("bare chain (bench/ceiling: three minimal axum hops, no logs, metrics, limits or "
+          "model)")
+    for connections in (1, 16, 64):
+        row(f"bare chain :8080, {connections} conn",
+            oha(f"{FRONTEND}/api/inference", PASSENGER, connections, SECONDS))
+    web_port_at_fixed_rate("bare chain")
+
+
 def main():
     parser = argparse.ArgumentParser(description="Lifeboat's inference path under load")
     parser.add_argument("--compose", action="store_true", help="read RSS from docker stats")
+    parser.add_argument("--bare", action="store_true",
+                        help="the bare chain of bench/ceiling: the web-port rows only")
     args = parser.parse_args()
     if not os.path.exists(OHA):
         sys.exit("oha is needed: cargo install --locked oha (or set OHA)")
+    if args.bare:
+        bare_chain()
+        return
 
     answer = call(f"{FRONTEND}/api/inference", PASSENGER)
     direct = dict(PASSENGER, model_id=answer["model_id"])
@@ -139,8 +161,7 @@ def main():
     for connections in (1, 16, 64):
         row(f"logged-in user via :8080, {connections} conn",
             oha(f"{FRONTEND}/api/inference", PASSENGER, connections, SECONDS, token=token))
-    calm = row(f"via :8080 at {RATE:,} req/s (open loop)",
-               oha(f"{FRONTEND}/api/inference", PASSENGER, 64, RATE_SECONDS, rate=RATE))
+    calm = web_port_at_fixed_rate()
     row("login (bcrypt 12), 4 conn",
         oha(f"{FRONTEND}/api/auth/login", BENCH_USER, 4, SECONDS))
 
