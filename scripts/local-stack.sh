@@ -34,6 +34,16 @@ start() {
 
   # Ready, and the default model (trained by the backend on a fresh install) answers.
   for _ in $(seq 1 240); do
+    # A service that could not start (its port taken by an earlier stack, say) has exited:
+    # the stack answering would then be someone else's.
+    for service in model-service backend frontend-service; do
+      if ! kill -0 "$(cat "$dir/$service.pid")" 2>/dev/null; then
+        echo "$service exited; last log lines:" >&2
+        tail -n 5 "$dir/$service.log" >&2
+        stop
+        return 1
+      fi
+    done
     if curl -fsS "http://127.0.0.1:$fe/ready" >/dev/null 2>&1 &&
       curl -fsS -H 'content-type: application/json' \
         -d '{"pclass":1,"sex":"female","sibsp":0,"parch":0}' \
@@ -49,13 +59,23 @@ start() {
   return 1
 }
 
+# Stops the services and waits (up to 10 s) until they have exited and freed their ports.
 stop() {
+  local pids=""
   for service in frontend-service backend model-service; do
     if [ -f "$dir/$service.pid" ]; then
-      kill "$(cat "$dir/$service.pid")" 2>/dev/null || true
+      pid=$(cat "$dir/$service.pid")
+      kill "$pid" 2>/dev/null && pids="$pids $pid"
       rm -f "$dir/$service.pid"
     fi
   done
+  for _ in $(seq 1 100); do
+    alive=""
+    for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    [ -z "$alive" ] && return 0
+    sleep 0.1
+  done
+  echo "still running after 10 s:$alive" >&2
 }
 
 case "${1:-}" in
