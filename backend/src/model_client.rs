@@ -72,16 +72,16 @@ impl ModelClient {
         read(self.http.send(call).await)
     }
 
+    /// Whether the model service has the model loaded, ready to answer predictions.
+    pub async fn has_model(&self, id: Uuid) -> Result<bool, ModelServiceError> {
+        let call = self.request::<()>(Method::GET, &format!("/models/{id}"), None);
+        found(read::<serde::de::IgnoredAny>(self.http.send(call).await))
+    }
+
     /// Deletes a model's artifact; `Ok(false)` when the model service did not have it.
     pub async fn delete_model(&self, id: Uuid) -> Result<bool, ModelServiceError> {
         let call = self.request::<()>(Method::DELETE, &format!("/models/{id}"), None);
-        match read::<serde::de::IgnoredAny>(self.http.send(call).await) {
-            Ok(_) => Ok(true),
-            Err(ModelServiceError::Refused { status, .. }) if status == StatusCode::NOT_FOUND => {
-                Ok(false)
-            }
-            Err(error) => Err(error),
-        }
+        found(read::<serde::de::IgnoredAny>(self.http.send(call).await))
     }
 
     /// `Ok` when the model service says it is ready; otherwise why not.
@@ -105,6 +105,17 @@ impl ModelClient {
     /// A request to the model service, with `body` as JSON when there is one.
     fn request<T: Serialize>(&self, method: Method, path: &str, body: Option<&T>) -> Request<Body> {
         call(&self.http, method, path, body)
+    }
+}
+
+/// `Ok(true)` for an answer about a model, `Ok(false)` for the model service's 404.
+fn found<T>(answer: Result<T, ModelServiceError>) -> Result<bool, ModelServiceError> {
+    match answer {
+        Ok(_) => Ok(true),
+        Err(ModelServiceError::Refused { status, .. }) if status == StatusCode::NOT_FOUND => {
+            Ok(false)
+        }
+        Err(error) => Err(error),
     }
 }
 

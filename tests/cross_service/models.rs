@@ -130,3 +130,67 @@ async fn with_the_active_forest_deleted_predictions_fall_back_to_the_active_svm(
     let answer = predict(&stack, &woman()).await;
     assert_eq!(answer["algorithm"], "svm", "{answer}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_model_whose_artifact_is_gone_is_not_activated_and_predictions_keep_their_model(
+    db: PgPool,
+) {
+    let stack = spawn_stack(db).await;
+    let token = stack.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let page = stack.models_once(&token, 2).await;
+    let default_forest = models_where(&page, "algorithm", "random_forest")[0]["id"].clone();
+
+    let accepted = stack
+        .post("/api/training")
+        .bearer_auth(&token)
+        .json(&json!({
+            "algorithm": "random_forest", "name": "small forest",
+            "features": ["sex", "pclass"], "params": {"trees": 5}
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 202);
+    let job_id = accepted.json::<Value>().await.unwrap()["job_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let job = stack.finished_job(&token, &job_id).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let model_id = job["model_id"].as_str().unwrap().to_owned();
+
+    // The artifact goes behind the registry's back (a volume cleaned by hand, say).
+    let removed = stack
+        .client
+        .delete(format!("{}/models/{model_id}", stack.model_service))
+        .send()
+        .await
+        .unwrap();
+    assert!(removed.status().is_success(), "{}", removed.status());
+
+    let refused = stack
+        .post(&format!("/api/models/{model_id}/activate"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    let error: Value = refused.json().await.unwrap();
+    assert!(
+        error["fields"]["model"]
+            .as_str()
+            .unwrap()
+            .contains("no artifact"),
+        "{error}"
+    );
+
+    let page = stack.models_once(&token, 3).await;
+    let active_forests: Vec<&Value> = models_where(&page, "algorithm", "random_forest")
+        .into_iter()
+        .filter(|m| m["is_active"] == true)
+        .collect();
+    assert_eq!(active_forests.len(), 1);
+    assert_eq!(active_forests[0]["id"], default_forest);
+    let answer = predict(&stack, &woman()).await;
+    assert_eq!(answer["model_id"], default_forest, "{answer}");
+}

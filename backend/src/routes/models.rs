@@ -65,6 +65,8 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<ModelDet
 }
 
 /// Makes the model the active one of its algorithm (the previous one stops being active).
+/// Only a model the model service has loaded: activating one whose artifact is gone would
+/// make every prediction that falls to it fail.
 #[utoipa::path(
     post,
     path = "/api/models/{id}/activate",
@@ -74,6 +76,8 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<ModelDet
     responses(
         (status = OK, description = "The model, now active", body = ModelDetails),
         (status = NOT_FOUND, description = "No such model", body = ErrorBody),
+        (status = CONFLICT, description = "The model service does not have the model's artifact", body = ErrorBody),
+        (status = SERVICE_UNAVAILABLE, description = "The model service cannot be asked", body = ErrorBody),
     )
 )]
 async fn activate(
@@ -87,6 +91,13 @@ async fn activate(
     let model = models::find(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound("model"))?;
+    // Asked with the row locked, so a concurrent delete waits for the answer.
+    if !state.model.has_model(id).await? {
+        return Err(ApiError::Conflict(
+            "model",
+            "has no artifact on the model service, so it could not answer predictions; train it again",
+        ));
+    }
     tx.commit().await?;
     state.active.invalidate();
     tracing::info!(event = "model_activated", model_id = %id, %algorithm, "model activated");
