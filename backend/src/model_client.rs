@@ -87,11 +87,11 @@ impl ModelClient {
     /// `Ok` when the model service says it is ready; otherwise why not.
     pub async fn ready(&self) -> Result<(), String> {
         let call = self.request::<()>(Method::GET, "/ready", None);
-        let answer = self
-            .http
-            .send(call)
-            .await
-            .map_err(|e| format!("model service: {e}"))?;
+        // The connection error's own words go to the log, not to whoever asks.
+        let answer = self.http.send(call).await.map_err(|error| {
+            tracing::warn!(%error, "readiness: the model service check failed");
+            format!("model service: {}", error.summary())
+        })?;
         if answer.head.status.is_success() {
             return Ok(());
         }

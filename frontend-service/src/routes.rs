@@ -101,10 +101,11 @@ async fn check_ready(state: &AppState) -> Result<(), String> {
     let request = Request::get(backend.uri_for("/ready"))
         .body(Body::empty())
         .expect("a GET with no body is valid");
-    let answer = backend
-        .send(request)
-        .await
-        .map_err(|e| format!("backend: {e}"))?;
+    // The connection error's own words go to the log, not to whoever asks.
+    let answer = backend.send(request).await.map_err(|error| {
+        tracing::warn!(%error, "readiness: the backend check failed");
+        format!("backend: {}", error.summary())
+    })?;
     if answer.head.status.is_success() {
         return Ok(());
     }

@@ -36,6 +36,18 @@ pub enum UpstreamError {
     Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl UpstreamError {
+    /// The failure in a word or two, for answers others read (a readiness reason): "timed
+    /// out" or "unreachable", without the connection error's own words, which belong in the
+    /// log.
+    pub fn summary(&self) -> &'static str {
+        match self {
+            Self::Timeout(_) => "timed out",
+            Self::Connect(_) | Self::Failed(_) => "unreachable",
+        }
+    }
+}
+
 /// A complete answer: status and headers, and the whole body.
 #[derive(Debug)]
 pub struct Answer {
@@ -176,6 +188,7 @@ mod tests {
             .unwrap();
         let error = peer.send(request).await.unwrap_err();
         assert!(matches!(error, UpstreamError::Connect(_)), "{error:?}");
+        assert_eq!(error.summary(), "unreachable");
     }
 
     #[tokio::test]
@@ -198,6 +211,7 @@ mod tests {
             .unwrap();
         let error = peer.send(request).await.unwrap_err();
         assert!(matches!(error, UpstreamError::Timeout(_)), "{error:?}");
+        assert_eq!(error.summary(), "timed out");
         held.abort();
     }
 }
