@@ -1,9 +1,10 @@
 //! Predictions go to the model service in batches: a prediction joins a queue, and when one
 //! of two request slots is free its task starts a sender, which sends whatever has queued up
 //! as one `POST /inference/batch`, and again while predictions keep arriving. Nothing waits
-//! for a batch to fill: alone, a prediction is sent at once as a batch of one; under load, the
-//! predictions that arrive while earlier batches are on their way go together, and the model
-//! service parses, answers and logs one HTTP request for many predictions.
+//! for a batch to fill: a prediction that finds nothing queued and a slot free is sent at
+//! once as a batch of one by its own task (no hand-off to another task or thread); under
+//! load, the predictions that arrive while earlier batches are on their way go together, and
+//! the model service parses, answers and logs one HTTP request for many predictions.
 
 use super::{ModelServiceError, call, read};
 use axum::http::{Method, StatusCode};
@@ -55,11 +56,20 @@ impl Batcher {
 
     /// The model service's answer for one prediction.
     pub async fn infer(&self, request: InferenceRequest, request_id: Option<String>) -> Answer {
-        let (answer, answered) = oneshot::channel();
         let item = BatchItem {
             request_id,
             request,
         };
+        // Alone: this task sends it and waits for the answer itself. Going away early loses
+        // only this prediction; the slot is given back either way.
+        if let Some(_slot) = self.0.slot_if_idle() {
+            // `ask` checked that there is exactly one result.
+            return ask(&self.0.model_service, vec![item])
+                .await?
+                .pop()
+                .map_or_else(|| Err(no_result()), one);
+        }
+        let (answer, answered) = oneshot::channel();
         {
             let mut waiting = self.0.waiting();
             if waiting.len() >= QUEUE_CAPACITY {
@@ -72,8 +82,8 @@ impl Batcher {
         // With a slot free, a sender starts (on a task of its own: a caller that goes away
         // must not take the others' batch with it); otherwise a running sender takes this
         // prediction with its next batch.
-        if let Ok(slot) = Arc::clone(&self.0.slots).try_acquire_owned() {
-            tokio::spawn(send_queued(Arc::clone(&self.0), slot));
+        if let Some(slot) = Slot::try_take(&self.0) {
+            tokio::spawn(send_queued(slot));
         }
         // The sender is dropped only if the batch task stopped without answering.
         answered.await.unwrap_or_else(|_| {
@@ -90,6 +100,16 @@ impl Queue {
         self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// A free slot, when nothing is queued: the caller may send its prediction itself.
+    fn slot_if_idle(self: &Arc<Self>) -> Option<Slot> {
+        let waiting = self.waiting();
+        if waiting.is_empty() {
+            Slot::try_take(self)
+        } else {
+            None
+        }
+    }
+
     /// The oldest predictions waiting, at most a full batch.
     fn take_batch(&self) -> Vec<Waiting> {
         let mut waiting = self.waiting();
@@ -98,24 +118,49 @@ impl Queue {
     }
 }
 
-/// Sends batches while predictions wait. A sender gives its slot back before it looks at the
-/// queue a last time, so a prediction queued while every slot was taken is never left
-/// behind: either a sender sees it there, or its own task found a slot free.
-async fn send_queued(queue: Arc<Queue>, mut slot: OwnedSemaphorePermit) {
-    loop {
-        let batch = queue.take_batch();
-        if !batch.is_empty() {
-            send(&queue.model_service, batch).await;
-            continue;
-        }
-        drop(slot);
-        if queue.waiting().is_empty() {
+/// One of the request slots, held while a batch is on its way. Given back when dropped
+/// (whatever ends the holder: the batch answered, or its caller gone), and then, if
+/// predictions wait, a sender is started for them: a prediction queued while every slot was
+/// taken is never left behind.
+struct Slot {
+    queue: Arc<Queue>,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Slot {
+    fn try_take(queue: &Arc<Queue>) -> Option<Self> {
+        let permit = Arc::clone(&queue.slots).try_acquire_owned().ok()?;
+        Some(Self {
+            queue: Arc::clone(queue),
+            permit: Some(permit),
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        drop(self.permit.take());
+        if self.queue.waiting().is_empty() {
             return;
         }
-        slot = match Arc::clone(&queue.slots).try_acquire_owned() {
-            Ok(slot) => slot,
-            Err(_) => return, // the sender holding it will see the queue
-        };
+        // Outside a runtime (the process ending) nothing is sent any more.
+        if let (Some(slot), Ok(runtime)) = (
+            Slot::try_take(&self.queue),
+            tokio::runtime::Handle::try_current(),
+        ) {
+            runtime.spawn(send_queued(slot));
+        }
+    }
+}
+
+/// Sends batches while predictions wait, then gives its slot back (see [`Slot`]).
+async fn send_queued(slot: Slot) {
+    loop {
+        let batch = slot.queue.take_batch();
+        if batch.is_empty() {
+            return;
+        }
+        send(&slot.queue.model_service, batch).await;
     }
 }
 
@@ -123,26 +168,7 @@ async fn send_queued(queue: Arc<Queue>, mut slot: OwnedSemaphorePermit) {
 /// prediction of the batch fails the same way.
 async fn send(model_service: &Upstream, batch: Vec<Waiting>) {
     let (items, answers): (Vec<_>, Vec<_>) = batch.into_iter().map(|w| (w.item, w.answer)).unzip();
-    let batch = InferenceBatch { items };
-    let request = call(
-        model_service,
-        Method::POST,
-        "/inference/batch",
-        Some(&batch),
-    );
-    let results =
-        read::<InferenceBatchAnswer>(model_service.send(request).await).and_then(|answer| {
-            if answer.results.len() == answers.len() {
-                Ok(answer.results)
-            } else {
-                Err(ModelServiceError::Unavailable(format!(
-                    "answered {} results for {} predictions",
-                    answer.results.len(),
-                    answers.len()
-                )))
-            }
-        });
-    match results {
+    match ask(model_service, items).await {
         Ok(results) => {
             for (result, answer) in results.into_iter().zip(answers) {
                 // A caller that gave up no longer listens; nothing to do then.
@@ -155,6 +181,33 @@ async fn send(model_service: &Upstream, batch: Vec<Waiting>) {
             }
         }
     }
+}
+
+/// One `POST /inference/batch`: a result for each item, in order.
+async fn ask(
+    model_service: &Upstream,
+    items: Vec<BatchItem>,
+) -> Result<Vec<BatchResult>, ModelServiceError> {
+    let count = items.len();
+    let request = call(
+        model_service,
+        Method::POST,
+        "/inference/batch",
+        Some(&InferenceBatch { items }),
+    );
+    let answer = read::<InferenceBatchAnswer>(model_service.send(request).await)?;
+    if answer.results.len() == count {
+        Ok(answer.results)
+    } else {
+        Err(ModelServiceError::Unavailable(format!(
+            "answered {} results for {count} predictions",
+            answer.results.len()
+        )))
+    }
+}
+
+fn no_result() -> ModelServiceError {
+    ModelServiceError::Unavailable("answered no result".to_owned())
 }
 
 /// One item's result as the answer a single call would have given.
@@ -171,5 +224,87 @@ fn one(result: BatchResult) -> Answer {
                 error.message
             ))),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::routing::post;
+    use lifeboat_api_types::Algorithm;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+    use tokio::sync::Notify;
+    use uuid::Uuid;
+
+    /// A model service whose first two batches wait until `release` is notified (they stand
+    /// for slow calls); later ones are answered at once. Counts the batches it receives.
+    async fn slow_model_service(release: Arc<Notify>, received: Arc<AtomicUsize>) -> Upstream {
+        let app = Router::new().route(
+            "/inference/batch",
+            post(
+                move |axum::Json(batch): axum::Json<InferenceBatch>| async move {
+                    if received.fetch_add(1, Ordering::SeqCst) < BATCHES_IN_FLIGHT {
+                        release.notified().await;
+                    }
+                    let prediction = InferenceResponse {
+                        prob: 0.9,
+                        survived: true,
+                        model_id: Uuid::nil(),
+                        model_name: "test".into(),
+                        algorithm: Algorithm::RandomForest,
+                    };
+                    axum::Json(InferenceBatchAnswer {
+                        results: vec![BatchResult::Ok(prediction); batch.items.len()],
+                    })
+                },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Upstream::new(&url, Duration::from_secs(1), Duration::from_secs(10)).unwrap()
+    }
+
+    fn passenger() -> InferenceRequest {
+        serde_json::from_value(serde_json::json!({"pclass": 1, "sex": "female"})).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_queued_prediction_is_sent_even_when_the_callers_holding_every_slot_go_away() {
+        let release = Arc::new(Notify::new());
+        let received = Arc::new(AtomicUsize::new(0));
+        let batcher = Batcher::new(slow_model_service(release, Arc::clone(&received)).await);
+
+        // Two lone predictions take both slots and wait on the slow model service.
+        let holders: Vec<_> = (0..BATCHES_IN_FLIGHT)
+            .map(|_| {
+                let batcher = batcher.clone();
+                tokio::spawn(async move { batcher.infer(passenger(), None).await })
+            })
+            .collect();
+        while received.load(Ordering::SeqCst) < BATCHES_IN_FLIGHT {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // A third finds no slot free and queues.
+        let queued = tokio::spawn({
+            let batcher = batcher.clone();
+            async move { batcher.infer(passenger(), None).await }
+        });
+        while batcher.0.waiting().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Both callers go away mid-call: their slots come back and the queue is served.
+        for holder in holders {
+            holder.abort();
+        }
+        let answer = tokio::time::timeout(Duration::from_secs(5), queued)
+            .await
+            .expect("the queued prediction was left behind")
+            .unwrap()
+            .unwrap();
+        assert!(answer.survived);
+        assert_eq!(received.load(Ordering::SeqCst), BATCHES_IN_FLIGHT + 1);
     }
 }
