@@ -40,20 +40,20 @@ fn models_where<'a>(page: &'a Value, field: &str, value: &str) -> Vec<&'a Value>
         .collect()
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn an_admin_trains_activates_predicts_with_and_deletes_a_model(db: PgPool) {
-    let stack = spawn_stack(db).await;
-    let token = stack.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    stack.models_once(&token, 2).await;
+/// The active models of `algorithm` on the page.
+fn active_of<'a>(page: &'a Value, algorithm: &str) -> Vec<&'a Value> {
+    models_where(page, "algorithm", algorithm)
+        .into_iter()
+        .filter(|m| m["is_active"] == true)
+        .collect()
+}
 
+/// Starts a training job as the admin and waits until it succeeded: its id and last state.
+async fn train(stack: &Stack, token: &str, request: Value) -> (String, Value) {
     let accepted = stack
         .post("/api/training")
-        .bearer_auth(&token)
-        .json(&json!({
-            "algorithm": "svm", "name": "linear family",
-            "features": ["sex", "pclass", "family_size", "is_alone"],
-            "params": {"kernel": "linear"}
-        }))
+        .bearer_auth(token)
+        .json(&request)
         .send()
         .await
         .unwrap();
@@ -62,8 +62,27 @@ async fn an_admin_trains_activates_predicts_with_and_deletes_a_model(db: PgPool)
         .as_str()
         .unwrap()
         .to_owned();
-    let job = stack.finished_job(&token, &job_id).await;
+    let job = stack.finished_job(token, &job_id).await;
     assert_eq!(job["status"], "succeeded", "{job}");
+    (job_id, job)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_trains_activates_predicts_with_and_deletes_a_model(db: PgPool) {
+    let stack = spawn_stack(db).await;
+    let token = stack.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    stack.models_once(&token, 2).await;
+
+    let (job_id, job) = train(
+        &stack,
+        &token,
+        json!({
+            "algorithm": "svm", "name": "linear family",
+            "features": ["sex", "pclass", "family_size", "is_alone"],
+            "params": {"kernel": "linear"}
+        }),
+    )
+    .await;
     let model_id = job["model_id"].as_str().unwrap().to_owned();
     assert!(job["accuracy"].as_f64().unwrap() > 0.7, "{job}");
 
@@ -84,10 +103,7 @@ async fn an_admin_trains_activates_predicts_with_and_deletes_a_model(db: PgPool)
         .unwrap();
     assert_eq!(activated.status(), 200);
     let page = stack.models_once(&token, 3).await;
-    let active_svms: Vec<&Value> = models_where(&page, "algorithm", "svm")
-        .into_iter()
-        .filter(|m| m["is_active"] == true)
-        .collect();
+    let active_svms = active_of(&page, "svm");
     assert_eq!(active_svms.len(), 1);
     assert_eq!(active_svms[0]["id"], model_id.as_str());
 
@@ -140,23 +156,15 @@ async fn a_model_whose_artifact_is_gone_is_not_activated_and_predictions_keep_th
     let page = stack.models_once(&token, 2).await;
     let default_forest = models_where(&page, "algorithm", "random_forest")[0]["id"].clone();
 
-    let accepted = stack
-        .post("/api/training")
-        .bearer_auth(&token)
-        .json(&json!({
+    let (_, job) = train(
+        &stack,
+        &token,
+        json!({
             "algorithm": "random_forest", "name": "small forest",
             "features": ["sex", "pclass"], "params": {"trees": 5}
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(accepted.status(), 202);
-    let job_id = accepted.json::<Value>().await.unwrap()["job_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let job = stack.finished_job(&token, &job_id).await;
-    assert_eq!(job["status"], "succeeded", "{job}");
+        }),
+    )
+    .await;
     let model_id = job["model_id"].as_str().unwrap().to_owned();
 
     // The artifact goes behind the registry's back (a volume cleaned by hand, say).
@@ -185,10 +193,7 @@ async fn a_model_whose_artifact_is_gone_is_not_activated_and_predictions_keep_th
     );
 
     let page = stack.models_once(&token, 3).await;
-    let active_forests: Vec<&Value> = models_where(&page, "algorithm", "random_forest")
-        .into_iter()
-        .filter(|m| m["is_active"] == true)
-        .collect();
+    let active_forests = active_of(&page, "random_forest");
     assert_eq!(active_forests.len(), 1);
     assert_eq!(active_forests[0]["id"], default_forest);
     let answer = predict(&stack, &woman()).await;
