@@ -143,12 +143,17 @@ impl Drop for Slot {
         if self.queue.waiting().is_empty() {
             return;
         }
+        // The new sender takes a slot once it runs, not here: a runtime that is shutting down
+        // drops the task at once, and dropping a slot in here would start this over.
         // Outside a runtime (the process ending) nothing is sent any more.
-        if let (Some(slot), Ok(runtime)) = (
-            Slot::try_take(&self.queue),
-            tokio::runtime::Handle::try_current(),
-        ) {
-            runtime.spawn(send_queued(slot));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let queue = Arc::clone(&self.queue);
+            runtime.spawn(async move {
+                // None: another holder took the slot and serves the queue when it is done.
+                if let Some(slot) = Slot::try_take(&queue) {
+                    send_queued(slot).await;
+                }
+            });
         }
     }
 }
@@ -236,6 +241,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
     use tokio::sync::Notify;
+    use tokio::task::JoinHandle;
     use uuid::Uuid;
 
     /// A model service whose first two batches wait until `release` is notified (they stand
@@ -271,30 +277,33 @@ mod tests {
         serde_json::from_value(serde_json::json!({"pclass": 1, "sex": "female"})).unwrap()
     }
 
+    /// Two lone predictions that take both slots and wait on the slow model service, and a
+    /// third that finds no slot free and queues.
+    async fn every_slot_taken_and_one_queued(
+        batcher: &Batcher,
+        received: &AtomicUsize,
+    ) -> (Vec<JoinHandle<Answer>>, JoinHandle<Answer>) {
+        let predict = || {
+            let batcher = batcher.clone();
+            tokio::spawn(async move { batcher.infer(passenger(), None).await })
+        };
+        let holders: Vec<_> = (0..BATCHES_IN_FLIGHT).map(|_| predict()).collect();
+        while received.load(Ordering::SeqCst) < BATCHES_IN_FLIGHT {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let queued = predict();
+        while batcher.0.waiting().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        (holders, queued)
+    }
+
     #[tokio::test]
     async fn a_queued_prediction_is_sent_even_when_the_callers_holding_every_slot_go_away() {
         let release = Arc::new(Notify::new());
         let received = Arc::new(AtomicUsize::new(0));
         let batcher = Batcher::new(slow_model_service(release, Arc::clone(&received)).await);
-
-        // Two lone predictions take both slots and wait on the slow model service.
-        let holders: Vec<_> = (0..BATCHES_IN_FLIGHT)
-            .map(|_| {
-                let batcher = batcher.clone();
-                tokio::spawn(async move { batcher.infer(passenger(), None).await })
-            })
-            .collect();
-        while received.load(Ordering::SeqCst) < BATCHES_IN_FLIGHT {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        // A third finds no slot free and queues.
-        let queued = tokio::spawn({
-            let batcher = batcher.clone();
-            async move { batcher.infer(passenger(), None).await }
-        });
-        while batcher.0.waiting().is_empty() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        let (holders, queued) = every_slot_taken_and_one_queued(&batcher, &received).await;
         // Both callers go away mid-call: their slots come back and the queue is served.
         for holder in holders {
             holder.abort();
@@ -306,5 +315,22 @@ mod tests {
             .unwrap();
         assert!(answer.survived);
         assert_eq!(received.load(Ordering::SeqCst), BATCHES_IN_FLIGHT + 1);
+    }
+
+    #[test]
+    fn a_runtime_shutting_down_with_every_slot_taken_and_predictions_queued_ends_cleanly() {
+        let server = tokio::runtime::Runtime::new().unwrap();
+        let received = Arc::new(AtomicUsize::new(0));
+        let model_service = server.block_on(slow_model_service(
+            Arc::new(Notify::new()),
+            Arc::clone(&received),
+        ));
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let batcher = Batcher::new(model_service);
+        runtime.block_on(every_slot_taken_and_one_queued(&batcher, &received));
+        // Dropping the holders gives their slots back with a prediction queued, while the
+        // runtime no longer runs what is spawned (a stack overflow here before the fix).
+        runtime.shutdown_timeout(Duration::from_secs(2));
+        assert_eq!(received.load(Ordering::SeqCst), BATCHES_IN_FLIGHT);
     }
 }
