@@ -20,6 +20,15 @@ async fn predict(stack: &Stack, passenger: &Value) -> Value {
     response.json().await.unwrap()
 }
 
+async fn activate(stack: &Stack, token: &str, id: &str) -> reqwest::Response {
+    stack
+        .post(&format!("/api/models/{id}/activate"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn delete_model(stack: &Stack, token: &str, id: &str) -> reqwest::StatusCode {
     stack
         .delete(&format!("/api/models/{id}"))
@@ -95,12 +104,7 @@ async fn an_admin_trains_activates_predicts_with_and_deletes_a_model(db: PgPool)
     );
     assert_eq!(listed["is_active"], false);
 
-    let activated = stack
-        .post(&format!("/api/models/{model_id}/activate"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let activated = activate(&stack, &token, &model_id).await;
     assert_eq!(activated.status(), 200);
     let page = stack.models_once(&token, 3).await;
     let active_svms = active_of(&page, "svm");
@@ -176,12 +180,7 @@ async fn a_model_whose_artifact_is_gone_is_not_activated_and_predictions_keep_th
         .unwrap();
     assert!(removed.status().is_success(), "{}", removed.status());
 
-    let refused = stack
-        .post(&format!("/api/models/{model_id}/activate"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let refused = activate(&stack, &token, &model_id).await;
     assert_eq!(refused.status(), 409);
     let error: Value = refused.json().await.unwrap();
     assert!(
