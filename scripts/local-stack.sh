@@ -8,26 +8,39 @@
 # admin@lifeboat.test / local-admin-password), and the ports FRONTEND_PORT / BACKEND_PORT /
 # MODEL_SERVICE_PORT (18080 / 18000 / 18001). Sign-ups are limited to 1,000 per hour per
 # address here (SIGNUP_RATE_PER_HOUR), as the browser suite makes many from one address.
+# The services talk to each other on Unix sockets in LIFEBOAT_SOCKET_DIR (default: the stack
+# directory), as in compose; set it empty for TCP on the ports instead.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${LIFEBOAT_BIN_DIR:-$root/target/debug}
 dir=${LIFEBOAT_STACK_DIR:-$root/target/local-stack}
 fe=${FRONTEND_PORT:-18080} be=${BACKEND_PORT:-18000} ms=${MODEL_SERVICE_PORT:-18001}
+sockets=${LIFEBOAT_SOCKET_DIR-$dir}
+if [ -n "$sockets" ]; then
+  backend_socket=(BACKEND_SOCKET="$sockets/backend.sock")
+  model_socket=(MODEL_SERVICE_SOCKET="$sockets/model-service.sock")
+  backend_url=unix:$sockets/backend.sock model_url=unix:$sockets/model-service.sock
+else
+  backend_socket=() model_socket=()
+  backend_url=http://127.0.0.1:$be model_url=http://127.0.0.1:$ms
+fi
 
 start() {
-  mkdir -p "$dir/models"
-  MODEL_SERVICE_HOST=127.0.0.1 MODEL_SERVICE_PORT=$ms MODEL_DIR="$dir/models" \
+  mkdir -p "$dir/models" ${sockets:+"$sockets"}
+  env "${model_socket[@]}" MODEL_SERVICE_HOST=127.0.0.1 MODEL_SERVICE_PORT=$ms \
+    MODEL_DIR="$dir/models" \
     DATASET_PATH=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv} \
     "$bin/lifeboat-model-service" >"$dir/model-service.log" 2>&1 &
   echo $! >"$dir/model-service.pid"
-  BACKEND_HOST=127.0.0.1 BACKEND_PORT=$be MODEL_SERVICE_URL=http://127.0.0.1:$ms \
+  env "${backend_socket[@]}" BACKEND_HOST=127.0.0.1 BACKEND_PORT=$be \
+    MODEL_SERVICE_URL=$model_url \
     JWT_SECRET_FILE="$dir/jwt_secret" \
     ADMIN_EMAIL=${ADMIN_EMAIL:-admin@lifeboat.test} ADMIN_PASSWORD=${ADMIN_PASSWORD:-local-admin-password} \
     SIGNUP_RATE_PER_HOUR=${SIGNUP_RATE_PER_HOUR:-1000} \
     DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat} \
     "$bin/lifeboat-backend" >"$dir/backend.log" 2>&1 &
   echo $! >"$dir/backend.pid"
-  FRONTEND_HOST=127.0.0.1 FRONTEND_PORT=$fe BACKEND_URL=http://127.0.0.1:$be \
+  FRONTEND_HOST=127.0.0.1 FRONTEND_PORT=$fe BACKEND_URL=$backend_url \
     STATIC_DIR="$root/frontend/dist" \
     "$bin/lifeboat-frontend-service" >"$dir/frontend-service.log" 2>&1 &
   echo $! >"$dir/frontend-service.pid"

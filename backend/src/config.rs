@@ -16,13 +16,18 @@ pub struct Config {
     /// Port to listen on (0 picks a free one).
     #[arg(long, env = "BACKEND_PORT", default_value_t = 8000)]
     pub port: u16,
+    /// A Unix socket to listen on as well, for the web port on the same host
+    /// (`BACKEND_URL=unix:/path`); none by default.
+    #[arg(long, env = "BACKEND_SOCKET")]
+    pub socket: Option<PathBuf>,
     /// Postgres connection URL, e.g. `postgres://lifeboat:secret@localhost/lifeboat`.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: SecretString,
     /// Largest number of pooled database connections.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
-    /// Base URL of the model service.
+    /// Base URL of the model service: `http://host:port`, or `unix:/path` for the Unix
+    /// socket of one on the same host.
     #[arg(
         long,
         env = "MODEL_SERVICE_URL",

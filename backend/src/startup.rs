@@ -14,7 +14,7 @@ use crate::{bootstrap, gauges};
 use anyhow::Context;
 use lifeboat_api_types::Algorithm;
 use lifeboat_service_kit::limits::Limits;
-use lifeboat_service_kit::server;
+use lifeboat_service_kit::server::{self, UnixSocket};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -30,6 +30,7 @@ const MIGRATION_PATIENCE: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
+    socket: Option<UnixSocket>,
     state: AppState,
     /// Jobs a restart interrupted (now failed), whose artifacts may need removing.
     interrupted_jobs: Vec<Uuid>,
@@ -75,8 +76,13 @@ impl Application {
         );
         rate_limits.spawn_sweeper();
         let listener = server::bind(config.host, config.port).await?;
+        let socket = match &config.socket {
+            Some(path) => Some(server::bind_unix(path).await?),
+            None => None,
+        };
         Ok(Self {
             listener,
+            socket,
             state: AppState::new(Shared {
                 db,
                 model,
@@ -108,6 +114,7 @@ impl Application {
         server::serve(
             "backend",
             self.listener,
+            self.socket,
             routes::router(self.state),
             Limits::default(),
         )

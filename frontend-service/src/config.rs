@@ -19,7 +19,8 @@ pub struct Config {
     /// The built web app (index.html, the wasm bundle, styles).
     #[arg(long, env = "STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,
-    /// Base URL of the backend that `/api/*` is forwarded to.
+    /// Base URL of the backend that `/api/*` is forwarded to: `http://host:port`, or
+    /// `unix:/path` for the Unix socket of one on the same host.
     #[arg(long, env = "BACKEND_URL", default_value = "http://localhost:8000")]
     pub backend_url: String,
     /// How long a forwarded request may take, in milliseconds.

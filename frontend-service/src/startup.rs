@@ -56,6 +56,7 @@ impl Application {
         server::serve(
             "frontend-service",
             self.listener,
+            None,
             routes::router(self.state),
             self.limits,
         )

@@ -19,6 +19,10 @@ pub struct Config {
     /// Port to listen on (0 picks a free one).
     #[arg(long, env = "MODEL_SERVICE_PORT", default_value_t = 8001)]
     pub port: u16,
+    /// A Unix socket to listen on as well, for the backend on the same host
+    /// (`MODEL_SERVICE_URL=unix:/path`); none by default.
+    #[arg(long, env = "MODEL_SERVICE_SOCKET")]
+    pub socket: Option<PathBuf>,
     /// The training set; downloaded from `dataset_url` when missing.
     #[arg(long, env = "DATASET_PATH", default_value = "/data/titanic.csv")]
     pub dataset_path: PathBuf,

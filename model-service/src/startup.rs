@@ -9,7 +9,7 @@ use crate::state::{AppState, ModelStore};
 use anyhow::Context;
 use lifeboat_api_types::Algorithm;
 use lifeboat_service_kit::limits::Limits;
-use lifeboat_service_kit::server;
+use lifeboat_service_kit::server::{self, UnixSocket};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -19,6 +19,7 @@ use tokio::sync::Semaphore;
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
+    socket: Option<UnixSocket>,
     state: AppState,
 }
 
@@ -27,12 +28,20 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
+        let socket = match &config.socket {
+            Some(path) => Some(server::bind_unix(path).await?),
+            None => None,
+        };
         let state = AppState {
             training_slots: Arc::new(Semaphore::new(config.training_slots.max(1))),
             config: Arc::new(config),
             models: Arc::new(ModelStore::default()),
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            socket,
+            state,
+        })
     }
 
     /// The port actually bound.
@@ -51,6 +60,7 @@ impl Application {
         server::serve(
             "model-service",
             self.listener,
+            self.socket,
             routes::router(self.state),
             limits(),
         )

@@ -27,6 +27,7 @@ pub struct Stack {
     /// The model service's artifact folder.
     pub model_dir: tempfile::TempDir,
     _static_dir: tempfile::TempDir,
+    _sockets: tempfile::TempDir,
 }
 
 /// The backend's configuration in these tests, with the model service at `model_url`.
@@ -34,6 +35,7 @@ pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
     lifeboat_backend::Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
+        socket: None,
         database_url: "postgres://unused".into(),
         database_max_connections: 5,
         model_service_url: model_url,
@@ -51,12 +53,16 @@ pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
     }
 }
 
+/// The three services as deployed: the web port in front, talking to the backend on its Unix
+/// socket, which talks to the model service on its own.
 pub async fn spawn_stack(db: PgPool) -> Stack {
     let model_dir = tempfile::tempdir().unwrap();
+    let sockets = tempfile::tempdir().unwrap();
     let model_service =
         lifeboat_model_service::Application::build(lifeboat_model_service::Config {
             host: [127, 0, 0, 1].into(),
             port: 0,
+            socket: Some(sockets.path().join("model-service.sock")),
             dataset_path: dataset_path(),
             dataset_url: "http://127.0.0.1:9/not-used".into(),
             dataset_sha256: lifeboat_model_service::ml::dataset::TITANIC_SHA256.into(),
@@ -68,11 +74,18 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
     let model_url = format!("http://127.0.0.1:{}", model_service.port());
     tokio::spawn(model_service.run_until_stopped());
 
-    let backend =
-        lifeboat_backend::Application::build_with_pool(backend_config(model_url.clone()), db)
-            .await
-            .unwrap();
-    let backend_url = format!("http://127.0.0.1:{}", backend.port());
+    let backend_socket = sockets.path().join("backend.sock");
+    let backend_config = lifeboat_backend::Config {
+        socket: Some(backend_socket.clone()),
+        ..backend_config(format!(
+            "unix:{}",
+            sockets.path().join("model-service.sock").display()
+        ))
+    };
+    let backend = lifeboat_backend::Application::build_with_pool(backend_config, db)
+        .await
+        .unwrap();
+    let backend_url = format!("unix:{}", backend_socket.display());
     tokio::spawn(backend.run_until_stopped());
 
     let static_dir = tempfile::tempdir().unwrap();
@@ -97,6 +110,7 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
         model_service: model_url,
         model_dir,
         _static_dir: static_dir,
+        _sockets: sockets,
     };
     stack.wait_until_ready().await;
     stack.wait_until_predicting().await;

@@ -35,6 +35,7 @@ pub fn config(model_service_url: &str) -> Config {
     Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
+        socket: None,
         database_url: "postgres://unused".into(),
         database_max_connections: 5,
         model_service_url: model_service_url.to_owned(),

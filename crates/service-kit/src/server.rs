@@ -7,8 +7,11 @@ use axum::http::{StatusCode, header};
 use axum::routing::get;
 use axum::{Json, Router};
 use lifeboat_api_types::HealthStatus;
+use std::future::IntoFuture;
 use std::net::{IpAddr, SocketAddr};
-use tokio::net::TcpListener;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+use tokio::net::{TcpListener, UnixListener, UnixStream};
 use tower_http::sensitive_headers::{
     SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
 };
@@ -20,18 +23,56 @@ pub async fn bind(host: IpAddr, port: u16) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {host}:{port}"))
 }
 
+/// A Unix socket a service listens on besides its port, for the services on the same host
+/// (`unix:` addresses in [`crate::upstream::Upstream`]). Its file is removed when dropped.
+#[derive(Debug)]
+pub struct UnixSocket {
+    listener: Option<UnixListener>,
+    path: PathBuf,
+}
+
+impl Drop for UnixSocket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Binds the Unix socket at `path`. A socket file that a process which has ended left
+/// behind is replaced; one that a running process answers on is not (the same refusal as a
+/// port in use), nor is a file that is not a socket.
+pub async fn bind_unix(path: &Path) -> anyhow::Result<UnixSocket> {
+    let stale = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket());
+    if stale {
+        anyhow::ensure!(
+            UnixStream::connect(path).await.is_err(),
+            "cannot listen on {}: another process is listening there",
+            path.display()
+        );
+        std::fs::remove_file(path)
+            .with_context(|| format!("cannot remove the old socket {}", path.display()))?;
+    }
+    let listener =
+        UnixListener::bind(path).with_context(|| format!("cannot listen on {}", path.display()))?;
+    Ok(UnixSocket {
+        listener: Some(listener),
+        path: path.to_owned(),
+    })
+}
+
 /// Serves `router` plus `GET /metrics` behind `limits`, with request ids, tracing and the
-/// HTTP metrics, the caller's address available to handlers, until SIGTERM or Ctrl-C;
-/// in-flight requests finish first. `Authorization` and cookies are marked sensitive, so no
-/// log line ever shows them.
+/// HTTP metrics, on `listener` (the caller's address available to handlers) and on
+/// `socket` if given, until SIGTERM or Ctrl-C; in-flight requests finish first.
+/// `Authorization` and cookies are marked sensitive, so no log line ever shows them.
 pub async fn serve(
     service: &'static str,
     listener: TcpListener,
+    socket: Option<UnixSocket>,
     router: Router,
     limits: Limits,
 ) -> anyhow::Result<()> {
     let port = listener.local_addr()?.port();
-    tracing::info!(service, port, "listening");
+    let socket_path = socket.as_ref().map(|s| s.path.display().to_string());
+    tracing::info!(service, port, socket = socket_path, "listening");
     let router = router.route("/metrics", get(crate::metrics::render));
     let router = with_request_tracing(limits.apply(router))
         .layer(SetSensitiveRequestHeadersLayer::new([
@@ -40,13 +81,35 @@ pub async fn serve(
             header::COOKIE,
         ]))
         .layer(SetSensitiveResponseHeadersLayer::new([header::SET_COOKIE]));
-    axum::serve(
+    let tcp = axum::serve(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(crate::shutdown_signal())
-    .await
-    .context("server error")
+        router
+            .clone()
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    );
+    let Some(mut socket) = socket else {
+        return tcp
+            .with_graceful_shutdown(crate::shutdown_signal())
+            .await
+            .context("server error");
+    };
+    // One signal stops both servers; the socket file goes when `socket` is dropped.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        crate::shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let on_stop = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|&stop| stop).await;
+    };
+    let unix = socket
+        .listener
+        .take()
+        .expect("a bound socket has its listener");
+    let unix = axum::serve(unix, router).with_graceful_shutdown(on_stop(stopped.clone()));
+    let tcp = tcp.with_graceful_shutdown(on_stop(stopped));
+    tokio::try_join!(tcp.into_future(), unix.into_future()).context("server error")?;
+    Ok(())
 }
 
 /// `GET /health`: the process answers. No dependency is checked.
@@ -62,5 +125,40 @@ pub fn readiness(result: Result<(), String>) -> (StatusCode, Json<HealthStatus>)
             StatusCode::SERVICE_UNAVAILABLE,
             Json(HealthStatus::unavailable(reason)),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_socket_left_by_an_ended_process_is_replaced_and_removed_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("service.sock");
+        // Bound and dropped without removing its file, as a killed process leaves it.
+        drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
+        assert!(path.exists());
+
+        let socket = bind_unix(&path).await.unwrap();
+        UnixStream::connect(&path)
+            .await
+            .expect("the new socket accepts");
+        drop(socket);
+        assert!(!path.exists(), "the socket file was left behind");
+    }
+
+    #[tokio::test]
+    async fn a_socket_another_process_listens_on_or_a_plain_file_is_not_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("service.sock");
+        let _running = bind_unix(&path).await.unwrap();
+        let error = bind_unix(&path).await.unwrap_err();
+        assert!(error.to_string().contains("another process"), "{error:#}");
+
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "keep me").unwrap();
+        assert!(bind_unix(&file).await.is_err());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
     }
 }

@@ -37,6 +37,7 @@ pub fn config(model_dir: &std::path::Path, dataset_path: PathBuf) -> Config {
     Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
+        socket: None,
         dataset_path,
         dataset_url: "http://127.0.0.1:9/not-used".into(),
         dataset_sha256: TITANIC_SHA256.into(),
