@@ -33,12 +33,6 @@ pub const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
     style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-impl axum::extract::FromRef<AppState> for Upstream {
-    fn from_ref(state: &AppState) -> Self {
-        state.backend.clone()
-    }
-}
-
 pub fn router(state: AppState) -> Router {
     let index = state.static_dir.join("index.html");
     // Files are revalidated on every load (ServeDir answers If-Modified-Since with 304), so a
@@ -53,9 +47,12 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_gzip()
                 .fallback(ServeFile::new(index).precompressed_gzip()),
         );
+    // Its own state, the backend client alone: a request clones what its handler's state
+    // holds, and this is the hot path.
     let api = Router::new()
         .route("/api", any(proxy::forward))
-        .route("/api/{*rest}", any(proxy::forward));
+        .route("/api/{*rest}", any(proxy::forward))
+        .with_state(state.backend.clone());
     // Without configured origins there is no CORS layer at all: browsers then refuse
     // cross-origin calls, and preflights get no permission.
     let api = if state.cors_allowed_origins.is_empty() {
