@@ -38,7 +38,8 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
        target/release/lifeboat-frontend-service /out/bin/
 
 FROM debian:trixie-slim AS runtime
-RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lifeboat
+RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lifeboat \
+ && mkdir -p /run/lifeboat && chown lifeboat:lifeboat /run/lifeboat
 ENV RUST_LOG=info
 
 FROM runtime AS model-service
