@@ -8,9 +8,11 @@
 #   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines
 #   bench/perf-native.sh soak        the five-minute soak (bench/soak.py) instead
 #
-# After the table, the same web-port runs against the bare chain (bench/ceiling: three
-# minimal axum hops on the same ports, nothing else): what three HTTP hops cost on this
-# machine at that moment, to read Lifeboat's figures against.
+# The services talk on Unix sockets, as in compose (scripts/local-stack.sh; set
+# LIFEBOAT_SOCKET_DIR= for TCP on the ports instead). After the table, the same web-port runs
+# against the bare chain (bench/ceiling: three minimal axum hops, the web port on 8080 and the
+# other two on Unix sockets likewise, nothing else): what three HTTP hops cost on this machine
+# at that moment, to read Lifeboat's figures against.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,9 +42,10 @@ else
   python3 bench/perf.py "$@"
   scripts/local-stack.sh stop
   hop=$root/target/release/bare-hop
-  "$hop" "$MODEL_SERVICE_PORT" & bare=$!
-  "$hop" "$BACKEND_PORT" --next "http://127.0.0.1:$MODEL_SERVICE_PORT/api/inference" & bare="$bare $!"
-  "$hop" "$FRONTEND_PORT" --next "http://127.0.0.1:$BACKEND_PORT/api/inference" & bare="$bare $!"
+  sockets=$LIFEBOAT_STACK_DIR
+  "$hop" "unix:$sockets/bare-model.sock" & bare=$!
+  "$hop" "unix:$sockets/bare-backend.sock" --next "unix:$sockets/bare-model.sock" & bare="$bare $!"
+  "$hop" "$FRONTEND_PORT" --next "unix:$sockets/bare-backend.sock" & bare="$bare $!"
   trap 'kill $bare' EXIT
   sleep 1
   python3 bench/perf.py --bare

@@ -1,9 +1,10 @@
 //! What the hardware allows: `bench/perf-native.sh` runs three of these hops in a chain on the
-//! same ports' pattern as Lifeboat's three services (web port → backend → model service) and
-//! measures them with the same load. A hop forwards `POST /api/inference` to the next one
-//! over a pooled keep-alive connection; the last one answers a fixed prediction. No logs, no
-//! metrics, no limits, no validation, no model: the cost of three HTTP hops on this machine
-//! and nothing else, so Lifeboat's figures can be read against it.
+//! same pattern as Lifeboat's three services (web port → backend → model service, the last
+//! two on Unix sockets as in Lifeboat's stacks) and measures them with the same load. A hop
+//! forwards `POST /api/inference` to the next one over a pooled keep-alive connection; the
+//! last one answers a fixed prediction. No logs, no metrics, no limits, no validation, no
+//! model: the cost of three HTTP hops on this machine and nothing else, so Lifeboat's figures
+//! can be read against it.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -15,43 +16,91 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tokio::net::TcpListener;
+use lifeboat_service_kit::upstream::UnixConnector;
+use std::path::Path;
+use std::time::Duration;
+use tokio::net::{TcpListener, UnixListener};
 
 /// The last hop's answer, shaped like a prediction.
 pub const ANSWER: &str = r#"{"prob":0.11,"survived":false}"#;
 
-/// Where a hop sends what it receives: the next hop, or nowhere (it answers [`ANSWER`]).
+/// Where a hop sends what it receives.
+#[derive(Debug, Clone)]
+pub enum Next {
+    /// Nowhere: this hop answers [`ANSWER`].
+    Answer,
+    /// The next hop's `http://` URL.
+    Tcp(Uri),
+    /// The next hop's Unix socket.
+    Unix(std::sync::Arc<Path>),
+}
+
+impl std::str::FromStr for Next {
+    type Err = axum::http::uri::InvalidUri;
+
+    /// `unix:PATH` or an `http://` URL.
+    fn from_str(next: &str) -> Result<Self, Self::Err> {
+        Ok(match next.strip_prefix("unix:") {
+            Some(path) => Self::Unix(Path::new(path).into()),
+            None => Self::Tcp(next.parse()?),
+        })
+    }
+}
+
 #[derive(Clone)]
-struct Hop {
-    client: Client<HttpConnector, Full<Bytes>>,
-    next: Option<Uri>,
+enum Hop {
+    Answer,
+    Tcp(Client<HttpConnector, Full<Bytes>>, Uri),
+    Unix(Client<UnixConnector, Full<Bytes>>),
 }
 
 /// One hop's routes: `POST /api/inference`, forwarded to `next` or answered.
-pub fn router(next: Option<Uri>) -> Router {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    let client = Client::builder(TokioExecutor::new()).build(connector);
+pub fn router(next: Next) -> Router {
+    let hop = match next {
+        Next::Answer => Hop::Answer,
+        Next::Tcp(uri) => {
+            let mut connector = HttpConnector::new();
+            connector.set_nodelay(true);
+            Hop::Tcp(Client::builder(TokioExecutor::new()).build(connector), uri)
+        }
+        Next::Unix(path) => {
+            let connector = UnixConnector::new(&path, Duration::from_secs(1));
+            Hop::Unix(Client::builder(TokioExecutor::new()).build(connector))
+        }
+    };
     Router::new()
         .route("/api/inference", post(forward))
-        .with_state(Hop { client, next })
+        .with_state(hop)
 }
 
 /// Serves one hop on `listener` until the process ends.
-pub async fn serve(listener: TcpListener, next: Option<Uri>) -> anyhow::Result<()> {
+pub async fn serve(listener: TcpListener, next: Next) -> anyhow::Result<()> {
+    Ok(axum::serve(listener, router(next)).await?)
+}
+
+/// Serves one hop on the Unix socket `listener` until the process ends.
+pub async fn serve_unix(listener: UnixListener, next: Next) -> anyhow::Result<()> {
     Ok(axum::serve(listener, router(next)).await?)
 }
 
 async fn forward(State(hop): State<Hop>, body: Bytes) -> impl IntoResponse {
     let json = [(header::CONTENT_TYPE, "application/json")];
-    let Some(next) = hop.next else {
-        return (StatusCode::OK, json, Bytes::from_static(ANSWER.as_bytes()));
+    let post = |uri: Uri| {
+        axum::http::Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Full::new(body))
+            .expect("a POST with a URI and a body is valid")
     };
-    let request = axum::http::Request::post(next)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Full::new(body))
-        .expect("a POST with a URI and a body is valid");
-    let answer = match hop.client.request(request).await {
+    let answer = match hop {
+        Hop::Answer => return (StatusCode::OK, json, Bytes::from_static(ANSWER.as_bytes())),
+        Hop::Tcp(client, next) => client.request(post(next)).await,
+        Hop::Unix(client) => {
+            client
+                .request(post(Uri::from_static("http://localhost/api/inference")))
+                .await
+        }
+    };
+    let answer = match answer {
         Ok(answer) => answer,
         Err(_) => return (StatusCode::BAD_GATEWAY, json, Bytes::new()),
     };
@@ -66,7 +115,7 @@ async fn forward(State(hop): State<Hop>, body: Bytes) -> impl IntoResponse {
 mod tests {
     use super::*;
 
-    async fn hop(next: Option<Uri>) -> Uri {
+    async fn hop(next: Next) -> Uri {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         tokio::spawn(serve(listener, next));
@@ -77,12 +126,30 @@ mod tests {
 
     #[tokio::test]
     async fn a_prediction_goes_through_three_hops_and_the_last_one_answers() {
-        let last = hop(None).await;
-        let middle = hop(Some(last)).await;
-        let first = hop(Some(middle)).await;
+        let last = hop(Next::Answer).await;
+        let middle = hop(Next::Tcp(last)).await;
+        let first = hop(Next::Tcp(middle)).await;
         let answer = reqwest::Client::new()
             .post(first.to_string())
             .header("content-type", "application/json")
+            .body(r#"{"pclass":3}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        assert_eq!(answer.text().await.unwrap(), ANSWER);
+    }
+
+    #[tokio::test]
+    async fn hops_on_unix_sockets_pass_the_prediction_on_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let (last, middle) = (dir.path().join("last.sock"), dir.path().join("middle.sock"));
+        tokio::spawn(serve_unix(UnixListener::bind(&last).unwrap(), Next::Answer));
+        let to_last = format!("unix:{}", last.display()).parse().unwrap();
+        tokio::spawn(serve_unix(UnixListener::bind(&middle).unwrap(), to_last));
+        let first = hop(format!("unix:{}", middle.display()).parse().unwrap()).await;
+        let answer = reqwest::Client::new()
+            .post(first.to_string())
             .body(r#"{"pclass":3}"#)
             .send()
             .await
@@ -98,7 +165,7 @@ mod tests {
             .parse()
             .unwrap();
         drop(listener);
-        let first = hop(Some(gone)).await;
+        let first = hop(Next::Tcp(gone)).await;
         let answer = reqwest::Client::new()
             .post(first.to_string())
             .body("{}")
