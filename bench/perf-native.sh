@@ -4,15 +4,15 @@
 # bench/perf.py, then everything stopped. Needs the local PostgreSQL (scripts/setup-test-env.sh
 # starts it), oha (cargo install --locked oha) and the data set (LIFEBOAT_DATASET_PATH).
 #
-#   bench/perf-native.sh             the whole table (about 5 minutes)
+#   bench/perf-native.sh             the whole table, then the bare chain (about 13 minutes)
 #   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines
 #   bench/perf-native.sh soak        the five-minute soak (bench/soak.py) instead
 #
 # The services talk on Unix sockets, as in compose (scripts/local-stack.sh; set
 # LIFEBOAT_SOCKET_DIR= for TCP on the ports instead). After the table, the same web-port runs
-# against the bare chain (bench/ceiling: three minimal axum hops, the web port on 8080 and the
+# against the bare chain (bench/ceiling: three minimal axum hops, the web port on 8090 and the
 # other two on Unix sockets likewise, nothing else): what three HTTP hops cost on this machine
-# at that moment, to read Lifeboat's figures against.
+# at that moment, to read Lifeboat's figures against; then the two in alternating runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,13 +40,15 @@ if [ "${1:-}" = soak ]; then
   python3 bench/soak.py "$@"
 else
   python3 bench/perf.py "$@"
-  scripts/local-stack.sh stop
+  # The bare chain beside the stack, its web port on 8090: first its own rows, then both
+  # in alternating runs, which a noisy machine cannot tilt.
   hop=$root/target/release/bare-hop
   sockets=$LIFEBOAT_STACK_DIR
   "$hop" "unix:$sockets/bare-model.sock" & bare=$!
   "$hop" "unix:$sockets/bare-backend.sock" --next "unix:$sockets/bare-model.sock" & bare="$bare $!"
-  "$hop" "$FRONTEND_PORT" --next "unix:$sockets/bare-backend.sock" & bare="$bare $!"
-  trap 'kill $bare' EXIT
+  "$hop" 8090 --next "unix:$sockets/bare-backend.sock" & bare="$bare $!"
+  trap 'kill $bare; scripts/local-stack.sh stop' EXIT
   sleep 1
-  python3 bench/perf.py --bare
+  FRONTEND_URL=http://127.0.0.1:8090 python3 bench/perf.py --bare
+  python3 bench/perf.py --versus http://127.0.0.1:8090
 fi

@@ -8,6 +8,8 @@
                                       all the load comes from one client)
     bench/perf.py --bare              the bare chain (bench/ceiling) on the web port: only the
                                       web-port rows, to read Lifeboat's against
+    bench/perf.py --versus URL        Lifeboat's web port and the bare chain's at URL in
+                                      alternating runs (PAIRS of each): medians and the ratio
 
 Measures, with oha (cargo install oha):
 - POST /api/inference through the web port, on the backend, and /inference on the model
@@ -22,12 +24,13 @@ Measures, with oha (cargo install oha):
 
 Settings (environment): FRONTEND_URL, BACKEND_URL, MODEL_SERVICE_URL (defaults
 http://127.0.0.1:8080, :8000, :8001), BENCH_SECONDS (closed-loop runs, 10), RATE (2000),
-RATE_SECONDS (30), OHA (the oha binary).
+RATE_SECONDS (30), PAIRS (alternating runs for --versus, 5), OHA (the oha binary).
 """
 import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -41,6 +44,7 @@ MODEL_SERVICE = os.environ.get("MODEL_SERVICE_URL", "http://127.0.0.1:8001")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 RATE = int(os.environ.get("RATE", "2000"))
 RATE_SECONDS = int(os.environ.get("RATE_SECONDS", "30"))
+PAIRS = int(os.environ.get("PAIRS", "5"))
 OHA = os.environ.get("OHA") or shutil.which("oha") or os.path.expanduser("~/.cargo/bin/oha")
 PASSENGER = {"pclass": 3, "sex": "male", "age": 22, "sibsp": 1, "parch": 0, "fare": 7.25,
              "embarked": "S"}
@@ -122,9 +126,29 @@ def bare_chain():
     print("bare chain (bench/ceiling: three minimal axum hops, no logs, metrics, limits or "
           "model)")
     for connections in (1, 16, 64):
-        row(f"bare chain :8080, {connections} conn",
+        row(f"bare chain web port, {connections} conn",
             oha(f"{FRONTEND}/api/inference", PASSENGER, connections, SECONDS))
     web_port_at_fixed_rate("bare chain")
+
+
+def versus(bare):
+    """Lifeboat's web port and the bare chain's, one run each in turn, so that both see the
+    same moments of a noisy machine: throughput at 64 connections and p99 at the fixed rate."""
+    print(f"alternating runs, Lifeboat {FRONTEND} against the bare chain {bare} "
+          f"({PAIRS} of each; medians)")
+    for label, seconds, rate, column in (("req/s at 64 connections", SECONDS, None, 0),
+                                         (f"p99 ms at {RATE:,} req/s", SECONDS, RATE, 3)):
+        ours, theirs = [], []
+        for _ in range(PAIRS):
+            for base, runs in ((FRONTEND, ours), (bare, theirs)):
+                figures = oha(f"{base}/api/inference", PASSENGER, 64, seconds, rate=rate)
+                if figures[5]:
+                    sys.exit(f"{base}: {figures[5]} failed requests")
+                runs.append(figures[column])
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(f"{label:<26} Lifeboat {a:>9,.2f}  bare chain {b:>9,.2f}  ratio {a / b:.2f}"
+              f"   (Lifeboat {', '.join(f'{x:,.2f}' for x in ours)}; "
+              f"bare {', '.join(f'{x:,.2f}' for x in theirs)})", flush=True)
 
 
 def main():
@@ -132,11 +156,16 @@ def main():
     parser.add_argument("--compose", action="store_true", help="read RSS from docker stats")
     parser.add_argument("--bare", action="store_true",
                         help="the bare chain of bench/ceiling: the web-port rows only")
+    parser.add_argument("--versus", metavar="URL",
+                        help="alternate runs against the bare chain's web port at URL")
     args = parser.parse_args()
     if not os.path.exists(OHA):
         sys.exit("oha is needed: cargo install --locked oha (or set OHA)")
     if args.bare:
         bare_chain()
+        return
+    if args.versus:
+        versus(args.versus)
         return
 
     answer = call(f"{FRONTEND}/api/inference", PASSENGER)
