@@ -76,10 +76,7 @@ impl Application {
         );
         rate_limits.spawn_sweeper();
         let listener = server::bind(config.host, config.port).await?;
-        let socket = match &config.socket {
-            Some(path) => Some(server::bind_unix(path).await?),
-            None => None,
-        };
+        let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
         Ok(Self {
             listener,
             socket,

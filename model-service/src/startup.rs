@@ -28,10 +28,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
-        let socket = match &config.socket {
-            Some(path) => Some(server::bind_unix(path).await?),
-            None => None,
-        };
+        let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
         let state = AppState {
             training_slots: Arc::new(Semaphore::new(config.training_slots.max(1))),
             config: Arc::new(config),

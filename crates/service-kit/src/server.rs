@@ -59,6 +59,14 @@ pub async fn bind_unix(path: &Path) -> anyhow::Result<UnixSocket> {
     })
 }
 
+/// [`bind_unix`] when a socket is configured.
+pub async fn bind_unix_if_set(path: Option<&Path>) -> anyhow::Result<Option<UnixSocket>> {
+    match path {
+        Some(path) => Ok(Some(bind_unix(path).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Serves `router` plus `GET /metrics` behind `limits`, with request ids, tracing and the
 /// HTTP metrics, on `listener` (the caller's address available to handlers) and on
 /// `socket` if given, until SIGTERM or Ctrl-C; in-flight requests finish first.
