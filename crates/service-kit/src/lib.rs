@@ -1,6 +1,7 @@
 //! What every Lifeboat server shares: JSON logs, request ids, graceful shutdown,
 //! the container health probe, and the JSON body extractor that answers in our error format.
 
+pub mod edge;
 mod json;
 pub mod limits;
 pub mod metrics;

@@ -1,4 +1,5 @@
-//! What every service refuses at its edge, and the headers every answer carries.
+//! What every service refuses at its edge, and the headers every answer carries (applied by
+//! [`crate::edge::EdgeLayer`]).
 //!
 //! - request headers larger than [`Limits::max_header_bytes`]: 431;
 //! - more than [`Limits::max_in_flight`] requests at once: 503 with `Retry-After` at once,
@@ -12,19 +13,10 @@
 //!   the route set its own.
 
 use crate::error_response;
-use axum::Router;
-use axum::error_handling::HandleErrorLayer;
-use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::ErrorBody;
 use std::time::Duration;
-use tower::ServiceBuilder;
-use tower::limit::GlobalConcurrencyLimitLayer;
-use tower::load_shed::LoadShedLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 /// A service's limits. [`Limits::default`] suits a JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,32 +46,8 @@ impl Default for Limits {
 /// `Content-Security-Policy` of an API answer: nothing may load, nothing may frame it.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-impl Limits {
-    /// `router` behind these limits and with the security headers.
-    pub fn apply(self, router: Router) -> Router {
-        let max_header_bytes = self.max_header_bytes;
-        router
-            .layer(RequestBodyLimitLayer::new(self.max_body_bytes))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                self.request_timeout,
-            ))
-            .layer(
-                ServiceBuilder::new()
-                    .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                        overloaded()
-                    }))
-                    .layer(LoadShedLayer::new())
-                    .layer(GlobalConcurrencyLimitLayer::new(self.max_in_flight)),
-            )
-            .layer(from_fn(move |request: Request, next: Next| {
-                edge(max_header_bytes, request, next)
-            }))
-    }
-}
-
 /// Every answer's security headers (a route's own value wins).
-const SECURITY_HEADERS: [(HeaderName, HeaderValue); 4] = [
+pub(crate) const SECURITY_HEADERS: [(HeaderName, HeaderValue); 4] = [
     (
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -95,29 +63,8 @@ const SECURITY_HEADERS: [(HeaderName, HeaderValue); 4] = [
     ),
 ];
 
-/// The outermost step, in one middleware: refuses oversized headers (431), gives error
-/// answers without a body of ours our [`ErrorBody`], and adds the security headers.
-async fn edge(max_header_bytes: usize, request: Request, next: Next) -> Response {
-    let mut response = if header_bytes(request.headers()) > max_header_bytes {
-        error_response(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            ErrorBody::new(
-                "headers_too_large",
-                format!("the request headers exceed {max_header_bytes} bytes"),
-            ),
-        )
-    } else {
-        with_error_body(next.run(request).await)
-    };
-    let headers = response.headers_mut();
-    for (name, value) in SECURITY_HEADERS {
-        headers.entry(name).or_insert(value);
-    }
-    response
-}
-
 /// The size of `headers` as they came over the wire (`name: value\r\n` each).
-fn header_bytes(headers: &HeaderMap) -> usize {
+pub(crate) fn header_bytes(headers: &HeaderMap) -> usize {
     headers
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
@@ -125,7 +72,7 @@ fn header_bytes(headers: &HeaderMap) -> usize {
 }
 
 /// 503 with `Retry-After: 1`: too many requests in flight.
-fn overloaded() -> Response {
+pub(crate) fn overloaded() -> Response {
     let mut response = error_response(
         StatusCode::SERVICE_UNAVAILABLE,
         ErrorBody::new(
@@ -141,7 +88,7 @@ fn overloaded() -> Response {
 
 /// Gives an error answer that has no JSON body of ours (one made by a layer or by the
 /// router itself) the [`ErrorBody`] for its status, keeping its other headers.
-fn with_error_body(response: Response) -> Response {
+pub(crate) fn with_error_body(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -175,7 +122,10 @@ fn with_error_body(response: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edge::EdgeLayer;
+    use axum::Router;
     use axum::body::{Body, Bytes, to_bytes};
+    use axum::extract::Request;
     use axum::routing::{get, post};
     use std::sync::Arc;
     use tokio::sync::Notify;
@@ -196,17 +146,16 @@ mod tests {
     }
 
     fn app(limits: Limits) -> Router {
-        limits.apply(
-            Router::new()
-                .route("/echo", post(|body: Bytes| async move { body }))
-                .route(
-                    "/slow",
-                    get(|| async {
-                        tokio::time::sleep(Duration::from_secs(30)).await;
-                        "late"
-                    }),
-                ),
-        )
+        Router::new()
+            .route("/echo", post(|body: Bytes| async move { body }))
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    "late"
+                }),
+            )
+            .layer(EdgeLayer::new(limits))
     }
 
     #[tokio::test]
@@ -255,17 +204,19 @@ mod tests {
         let started = Arc::new(Notify::new());
         let release = Arc::new(Notify::new());
         let (s, r) = (Arc::clone(&started), Arc::clone(&release));
-        let app = limits().apply(Router::new().route(
-            "/hold",
-            get(move || {
-                let (s, r) = (Arc::clone(&s), Arc::clone(&r));
-                async move {
-                    s.notify_one();
-                    r.notified().await;
-                    "done"
-                }
-            }),
-        ));
+        let app = Router::new()
+            .route(
+                "/hold",
+                get(move || {
+                    let (s, r) = (Arc::clone(&s), Arc::clone(&r));
+                    async move {
+                        s.notify_one();
+                        r.notified().await;
+                        "done"
+                    }
+                }),
+            )
+            .layer(EdgeLayer::new(limits()));
         let held = tokio::spawn(
             app.clone()
                 .oneshot(Request::get("/hold").body(Body::empty()).unwrap()),
@@ -305,15 +256,18 @@ mod tests {
 
     #[tokio::test]
     async fn every_answer_carries_the_security_headers_and_a_routes_own_policy_wins() {
-        let app = Limits::default().apply(Router::new().route("/", get(|| async { "ok" })).route(
-            "/page",
-            get(|| async {
-                (
-                    [(header::CONTENT_SECURITY_POLICY, "default-src 'self'")],
-                    "page",
-                )
-            }),
-        ));
+        let app = Router::new()
+            .route("/", get(|| async { "ok" }))
+            .route(
+                "/page",
+                get(|| async {
+                    (
+                        [(header::CONTENT_SECURITY_POLICY, "default-src 'self'")],
+                        "page",
+                    )
+                }),
+            )
+            .layer(EdgeLayer::new(Limits::default()));
         let response = app
             .clone()
             .oneshot(Request::get("/").body(Body::empty()).unwrap())

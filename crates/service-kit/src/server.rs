@@ -1,9 +1,9 @@
 //! Binding, serving and the health answers, the same for every service.
 
+use crate::edge::EdgeLayer;
 use crate::limits::Limits;
-use crate::telemetry::with_request_tracing;
 use anyhow::Context;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use lifeboat_api_types::HealthStatus;
@@ -12,9 +12,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use tokio::net::{TcpListener, UnixListener, UnixStream};
-use tower_http::sensitive_headers::{
-    SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
-};
 
 /// Binds `host:port` (port 0 picks a free one, as tests do).
 pub async fn bind(host: IpAddr, port: u16) -> anyhow::Result<TcpListener> {
@@ -68,9 +65,9 @@ pub async fn bind_unix_if_set(path: Option<&Path>) -> anyhow::Result<Option<Unix
 }
 
 /// Serves `router` plus `GET /metrics` behind `limits`, with request ids, tracing and the
-/// HTTP metrics, on `listener` (the caller's address available to handlers) and on
-/// `socket` if given, until SIGTERM or Ctrl-C; in-flight requests finish first.
-/// `Authorization` and cookies are marked sensitive, so no log line ever shows them.
+/// HTTP metrics ([`with_service_layers`]), on `listener` (the caller's address available to
+/// handlers) and on `socket` if given, until SIGTERM or Ctrl-C; in-flight requests finish
+/// first.
 pub async fn serve(
     service: &'static str,
     listener: TcpListener,
@@ -81,14 +78,7 @@ pub async fn serve(
     let port = listener.local_addr()?.port();
     let socket_path = socket.as_ref().map(|s| s.path.display().to_string());
     tracing::info!(service, port, socket = socket_path, "listening");
-    let router = router.route("/metrics", get(crate::metrics::render));
-    let router = with_request_tracing(limits.apply(router))
-        .layer(SetSensitiveRequestHeadersLayer::new([
-            header::AUTHORIZATION,
-            header::PROXY_AUTHORIZATION,
-            header::COOKIE,
-        ]))
-        .layer(SetSensitiveResponseHeadersLayer::new([header::SET_COOKIE]));
+    let router = with_service_layers(router, limits);
     let tcp = axum::serve(
         listener,
         router
@@ -118,6 +108,14 @@ pub async fn serve(
     let tcp = tcp.with_graceful_shutdown(on_stop(stopped));
     tokio::try_join!(tcp.into_future(), unix.into_future()).context("server error")?;
     Ok(())
+}
+
+/// `router` plus `GET /metrics`, behind [`EdgeLayer`] with `limits`: the way [`serve`]
+/// serves it.
+pub fn with_service_layers(router: Router, limits: Limits) -> Router {
+    router
+        .route("/metrics", get(crate::metrics::render))
+        .layer(EdgeLayer::new(limits))
 }
 
 /// `GET /health`: the process answers. No dependency is checked.

@@ -1,18 +1,16 @@
-//! JSON logs, and the one middleware every request passes first: request id, span, access
-//! line and HTTP metrics.
+//! JSON logs, request ids, and each request's span and access line (written by the layer in
+//! [`crate::edge`]).
 
-use crate::metrics::HttpSeries;
-use axum::Router;
-use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::{Next, from_fn};
-use axum::response::Response;
-use std::io::{BufWriter, Stdout, Write};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
-use tracing::{Instrument, Level};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use std::io::{BufWriter, Write};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Duration;
+use tracing::{Level, Span, Subscriber};
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
 /// The header that carries one id through every service a request touches.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,33 +39,60 @@ const LOG_FLUSH_EVERY: Duration = Duration::from_millis(100);
 /// the guard is dropped: a busy service makes one write per many lines instead of one system
 /// call per request and service. WARN and ERROR lines are written at once.
 pub fn init() -> LogGuard {
-    let stdout = BatchedStdout::new();
+    init_to(std::io::stdout())
+}
+
+/// [`init`], the lines going to `out` instead of stdout (benchmarks log to a sink).
+pub fn init_to(out: impl Write + Send + 'static) -> LogGuard {
+    let stdout = BatchedStdout::new(Box::new(out));
+    // Set once: installing the subscriber below fails loudly on a second call.
+    let _ = LOG_OUTPUT.set(stdout.clone());
     stdout.flush_every(LOG_FLUSH_EVERY);
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(filter)
-        .with(
-            // tracing-subscriber's own JSON format, written by json-subscriber, which keeps
-            // each span's fields ready to write instead of re-parsing them for every line.
-            json_subscriber::fmt::layer()
-                .with_writer(stdout.clone())
-                .flatten_event(true)
-                .with_current_span(true)
-                .with_span_list(false),
-        )
+        .with(json_layer(stdout.clone()))
         .init();
     LogGuard(stdout)
 }
 
-/// Stdout behind one buffer shared by every thread; each line goes in whole under the lock.
-#[derive(Debug, Clone)]
-struct BatchedStdout(Arc<Mutex<BufWriter<Stdout>>>);
+/// Our log format: tracing-subscriber's own JSON lines, written by json-subscriber, which
+/// keeps each span's fields ready to write instead of re-parsing them for every line.
+fn json_layer<S>(out: impl for<'a> MakeWriter<'a> + Send + Sync + 'static) -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    json_subscriber::fmt::layer()
+        .with_writer(out)
+        .flatten_event(true)
+        .with_current_span(true)
+        .with_span_list(false)
+}
+
+/// The target of the access lines: this module's, as the JSON layer names it.
+const TARGET: &str = module_path!();
+
+/// Where [`init`] sends the log, for the lines written without the JSON layer.
+static LOG_OUTPUT: OnceLock<BatchedStdout> = OnceLock::new();
+
+/// The log's output (stdout) behind one buffer shared by every thread; each line goes in
+/// whole under the lock.
+#[derive(Clone)]
+struct BatchedStdout(Arc<Mutex<BufWriter<Output>>>);
+
+type Output = Box<dyn Write + Send>;
+
+impl std::fmt::Debug for BatchedStdout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BatchedStdout")
+    }
+}
 
 impl BatchedStdout {
-    fn new() -> Self {
+    fn new(out: Output) -> Self {
         Self(Arc::new(Mutex::new(BufWriter::with_capacity(
             64 * 1024,
-            std::io::stdout(),
+            out,
         ))))
     }
 
@@ -105,7 +130,7 @@ impl BatchedStdout {
 
 /// One log line's writer: holds the buffer until the line is in.
 struct Line<'a> {
-    out: MutexGuard<'a, BufWriter<Stdout>>,
+    out: MutexGuard<'a, BufWriter<Output>>,
     urgent: bool,
 }
 
@@ -139,65 +164,127 @@ impl<'a> MakeWriter<'a> for BatchedStdout {
     }
 }
 
-/// Names the signed-in caller in the current request's span, so every later log line of
-/// the request carries `user_id`.
+/// Names the signed-in caller in the current request's span and access line, so every later
+/// log line of the request carries `user_id`.
 pub fn record_user_id(user_id: &impl std::fmt::Display) {
-    tracing::Span::current().record("user_id", tracing::field::display(user_id));
+    let user_id = user_id.to_string();
+    tracing::Span::current().record("user_id", user_id.as_str());
+    let _ = NOTES.try_with(|notes| notes.user_id.set(user_id));
 }
 
-/// Wraps every route of `router` (and its fallback) in [`observe`].
-pub fn with_request_tracing(router: Router) -> Router {
-    crate::metrics::handle();
-    router.layer(from_fn(observe))
+/// Names, in the current request's span and access line, the requests it was made on
+/// behalf of (the model service's batches: the ids of the predictions in the batch).
+pub fn record_request_ids(request_ids: String) {
+    tracing::Span::current().record("request_ids", request_ids.as_str());
+    let _ = NOTES.try_with(|notes| notes.request_ids.set(request_ids));
 }
 
-/// The first thing every request meets, in one step: gives it an `x-request-id` (the
-/// caller's, cleaned by [`clean_request_id`], or a new UUID), runs it inside a span that
-/// carries the id, method, path and later the user, writes one access line when it is
-/// answered (`status`, `latency_us`; WARN for a 5xx), counts and times it by method, matched
-/// route and status, and returns the id in the response.
-async fn observe(mut request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let request_id = request
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| clean_request_id(v.as_bytes()))
-        .unwrap_or_else(new_request_id);
-    request.headers_mut().insert(REQUEST_ID, request_id.clone());
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let span = tracing::info_span!(
+/// What a request's handlers tell its access line ([`record_user_id`],
+/// [`record_request_ids`]).
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    user_id: OnceLock<String>,
+    request_ids: OnceLock<String>,
+}
+
+tokio::task_local! {
+    /// The notes of the request the current task is answering.
+    pub(crate) static NOTES: Arc<Notes>;
+}
+
+/// The request's `request` span: the id, method and path, and later the user, on every line
+/// logged while it is answered.
+pub(crate) fn request_span(request_id: &HeaderValue, method: &Method, path: &str) -> Span {
+    tracing::info_span!(
         "request",
         request_id = request_id.to_str().unwrap_or_default(),
         method = %method,
-        path = %request.uri().path(),
+        path = path,
         // Filled in by the service once it knows who is calling.
         user_id = tracing::field::Empty,
         // Filled in by a request made on behalf of others (the model service's batches).
         request_ids = tracing::field::Empty,
-    );
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let elapsed = started.elapsed();
-    let status = response.status();
-    span.in_scope(|| {
-        let latency_us = elapsed.as_micros() as u64;
-        if status.is_server_error() {
-            tracing::warn!(status = status.as_u16(), latency_us, "response failed");
-        } else {
-            tracing::info!(
-                status = status.as_u16(),
-                latency_us,
-                "finished processing request"
-            );
-        }
-    });
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    HttpSeries::of(&method, route, status).record(elapsed);
-    response.headers_mut().insert(REQUEST_ID, request_id);
-    response
+    )
 }
 
-fn new_request_id() -> HeaderValue {
+/// What an answered request's access line says.
+pub(crate) struct Access<'a> {
+    pub span: &'a Span,
+    pub notes: &'a Notes,
+    pub request_id: &'a HeaderValue,
+    pub method: &'a Method,
+    pub path: &'a str,
+    pub status: StatusCode,
+    pub elapsed: Duration,
+}
+
+/// Logs the access line of an answered request: `status` and `latency_us` in the request's
+/// span; WARN for a 5xx.
+///
+/// This runs once per request in every service, so the INFO line is written straight into
+/// the log's buffer, in the same shape the JSON layer gives every other line: building it
+/// through the layer (a JSON value tree per line) cost a tenth of the web port's CPU per
+/// request (docs/performance.md). The rare WARN line goes through the layer.
+pub(crate) fn log_access(access: &Access<'_>) {
+    let latency_us = access.elapsed.as_micros() as u64;
+    let status = access.status.as_u16();
+    if access.status.is_server_error() {
+        access.span.in_scope(|| {
+            tracing::warn!(status, latency_us, "response failed");
+        });
+        return;
+    }
+    if !tracing::enabled!(Level::INFO) {
+        return;
+    }
+    match LOG_OUTPUT.get() {
+        Some(out) => {
+            let line = access_line(access, status, latency_us);
+            let _ = out.line(false).write_all(&line);
+        }
+        // Another subscriber (a test's) gets the line as an event.
+        None => access.span.in_scope(|| {
+            tracing::info!(status, latency_us, "finished processing request");
+        }),
+    }
+}
+
+/// The access line as the JSON layer writes an INFO event inside the request span.
+fn access_line(access: &Access<'_>, status: u16, latency_us: u64) -> Vec<u8> {
+    let mut line = Vec::with_capacity(384);
+    line.extend_from_slice(br#"{"level":"INFO","span":{"method":"#);
+    push_json_str(&mut line, access.method.as_str());
+    line.extend_from_slice(br#","name":"request","path":"#);
+    push_json_str(&mut line, access.path);
+    line.extend_from_slice(br#","request_id":"#);
+    push_json_str(&mut line, access.request_id.to_str().unwrap_or_default());
+    if let Some(ids) = access.notes.request_ids.get() {
+        line.extend_from_slice(br#","request_ids":"#);
+        push_json_str(&mut line, ids);
+    }
+    if let Some(user_id) = access.notes.user_id.get() {
+        line.extend_from_slice(br#","user_id":"#);
+        push_json_str(&mut line, user_id);
+    }
+    line.extend_from_slice(br#"},"target":"#);
+    push_json_str(&mut line, TARGET);
+    line.extend_from_slice(br#","timestamp":""#);
+    let mut timestamp = String::with_capacity(32);
+    let _ = SystemTime.format_time(&mut Writer::new(&mut timestamp));
+    line.extend_from_slice(timestamp.as_bytes());
+    let _ = writeln!(
+        line,
+        r#"","latency_us":{latency_us},"message":"finished processing request","status":{status}}}"#
+    );
+    line
+}
+
+/// `text` as a JSON string.
+fn push_json_str(line: &mut Vec<u8>, text: &str) {
+    let _ = serde_json::to_writer(line, text);
+}
+
+pub(crate) fn new_request_id() -> HeaderValue {
     let mut text = uuid::Uuid::encode_buffer();
     let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
     HeaderValue::from_str(id).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
@@ -222,9 +309,137 @@ pub fn clean_request_id(raw: &[u8]) -> Option<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edge::EdgeLayer;
+    use crate::limits::Limits;
+    use axum::Router;
     use axum::body::Body;
+    use axum::extract::Request;
     use axum::routing::get;
+    use serde_json::Value;
     use tower::ServiceExt;
+
+    /// Log lines written to memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Captured {
+        fn lines(&self) -> Vec<Value> {
+            let bytes = self.0.lock().unwrap().clone();
+            String::from_utf8(bytes)
+                .unwrap()
+                .lines()
+                .map(|line| serde_json::from_str(line).unwrap())
+                .collect()
+        }
+    }
+
+    /// The same access line as the JSON layer's line and as ours, without the timestamps
+    /// (checked for their shape), for a request with these notes.
+    fn both_lines(user_id: Option<&str>, request_ids: Option<&str>) -> (Value, Value) {
+        let captured = Captured::default();
+        let out = captured.clone();
+        let subscriber = tracing_subscriber::registry().with(json_layer(move || out.clone()));
+        let (request_id, method) = (HeaderValue::from_static("id-1"), Method::POST);
+        let notes = Notes::default();
+        let span = tracing::subscriber::with_default(subscriber, || {
+            let span = request_span(&request_id, &method, "/api/inference");
+            if let Some(user_id) = user_id {
+                span.record("user_id", user_id);
+                notes.user_id.set(user_id.to_owned()).unwrap();
+            }
+            if let Some(ids) = request_ids {
+                span.record("request_ids", ids);
+                notes.request_ids.set(ids.to_owned()).unwrap();
+            }
+            span.in_scope(|| {
+                tracing::info!(
+                    target: TARGET,
+                    status = 200,
+                    latency_us = 734,
+                    "finished processing request"
+                );
+            });
+            span
+        });
+        let ours = access_line(
+            &Access {
+                span: &span,
+                notes: &notes,
+                request_id: &request_id,
+                method: &method,
+                path: "/api/inference",
+                status: StatusCode::OK,
+                elapsed: Duration::from_micros(734),
+            },
+            200,
+            734,
+        );
+        let mut ours: Value = serde_json::from_slice(&ours).unwrap();
+        let mut layers = captured.lines().pop().expect("the layer wrote a line");
+        for line in [&mut ours, &mut layers] {
+            let timestamp = line["timestamp"].take();
+            let timestamp = timestamp.as_str().unwrap();
+            assert!(
+                timestamp.len() == 27 && timestamp.ends_with('Z') && timestamp.contains('T'),
+                "{timestamp}"
+            );
+        }
+        (ours, layers)
+    }
+
+    #[test]
+    fn the_access_line_written_directly_is_the_line_the_json_layer_writes() {
+        let (ours, layers) = both_lines(None, None);
+        assert_eq!(ours, layers);
+        assert_eq!(ours["span"]["request_id"], "id-1");
+        let (ours, layers) = both_lines(Some("user-\"7\""), Some("a b"));
+        assert_eq!(ours, layers);
+        assert_eq!(ours["span"]["user_id"], "user-\"7\"");
+    }
+
+    // The one test that installs the process's subscriber: `init_to` may run only once.
+    #[tokio::test]
+    async fn a_requests_access_line_names_the_user_its_handler_recorded() {
+        let captured = Captured::default();
+        let logs = init_to(captured.clone());
+        let app = Router::new()
+            .route(
+                "/who",
+                get(|| async {
+                    record_user_id(&"user-7");
+                    "you"
+                }),
+            )
+            .layer(EdgeLayer::new(Limits::default()));
+        let request = Request::get("/who")
+            .header(REQUEST_ID, "access-line-test")
+            .body(Body::empty())
+            .unwrap();
+        app.oneshot(request).await.unwrap();
+        drop(logs);
+
+        let line = captured
+            .lines()
+            .into_iter()
+            .find(|line| line["span"]["request_id"] == "access-line-test")
+            .expect("an access line");
+        assert_eq!(line["message"], "finished processing request");
+        assert_eq!(line["span"]["user_id"], "user-7");
+        assert_eq!(line["span"]["path"], "/who");
+        assert_eq!(line["status"], 200);
+        assert!(line["latency_us"].is_u64());
+    }
 
     #[test]
     fn a_request_id_keeps_only_safe_characters_and_at_most_64_of_them() {
@@ -239,7 +454,9 @@ mod tests {
     }
 
     async fn answered_id(sent: Option<&str>) -> String {
-        let app = with_request_tracing(Router::new().route("/", get(|| async { "ok" })));
+        let app = Router::new()
+            .route("/", get(|| async { "ok" }))
+            .layer(EdgeLayer::new(Limits::default()));
         let mut request = Request::builder().uri("/");
         if let Some(id) = sent {
             request = request.header(REQUEST_ID, id);
@@ -253,7 +470,9 @@ mod tests {
 
     #[tokio::test]
     async fn each_request_is_counted_once_by_method_matched_route_and_status() {
-        let app = with_request_tracing(Router::new().route("/things/{id}", get(|| async { "ok" })));
+        let app = Router::new()
+            .route("/things/{id}", get(|| async { "ok" }))
+            .layer(EdgeLayer::new(Limits::default()));
         let series = r#"http_requests_total{method="GET",path="/things/{id}",status="200"}"#;
         let count = || {
             crate::metrics::handle()

@@ -50,7 +50,7 @@ async fn infer_batch(
         .filter_map(|item| item.request_id.as_deref())
         .collect();
     if !request_ids.is_empty() {
-        tracing::Span::current().record("request_ids", request_ids.join(" "));
+        lifeboat_service_kit::telemetry::record_request_ids(request_ids.join(" "));
     }
     // Each prediction costs microseconds: a full batch is still cheaper inline than a hop
     // to the blocking pool.

@@ -1,0 +1,199 @@
+//! The one layer every route of every service sits behind ([`EdgeLayer`]). In order, a
+//! request:
+//!
+//! 1. gets its `x-request-id` (the caller's, cleaned by [`clean_request_id`], or a new UUID),
+//!    and `Authorization` and cookies are marked sensitive, so no log line shows them;
+//! 2. is answered inside a span that carries the id, method and path (and later the user);
+//! 3. meets the [`Limits`]: headers too large (431), a body declared too large (413), too
+//!    many requests in flight (503 with `Retry-After`, at once), no answer within the
+//!    timeout (503); a body that turns out too large while it is read is refused 413 by
+//!    whatever reads it;
+//! 4. when answered: an error answer without a body of ours gets our JSON [`ErrorBody`], every
+//!    answer the security headers and the request id, the access line is logged and the
+//!    request counted and timed by method, matched route and status.
+//!
+//! All of it in one layer, one step per request: each layer axum puts around a route costs a
+//! copy of the service and a boxed future per request, and these steps ran as seven layers
+//! before (docs/performance.md).
+
+use crate::error_response;
+use crate::limits::{Limits, SECURITY_HEADERS, header_bytes, overloaded, with_error_body};
+use crate::metrics::HttpSeries;
+use crate::telemetry::{
+    Access, NOTES, Notes, REQUEST_ID, clean_request_id, log_access, new_request_id, request_span,
+};
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::Limited;
+use lifeboat_api_types::ErrorBody;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+use tokio::sync::Semaphore;
+use tower::{Layer, Service, ServiceExt};
+use tracing::Instrument;
+
+/// Wraps a service's routes in the steps above; `Router::layer(EdgeLayer::new(limits))`.
+/// Its clones share one count of the requests in flight.
+#[derive(Debug, Clone)]
+pub struct EdgeLayer {
+    limits: Limits,
+    in_flight: Arc<Semaphore>,
+}
+
+impl EdgeLayer {
+    pub fn new(limits: Limits) -> Self {
+        // The metrics recorder is installed before the first request, not by it.
+        crate::metrics::handle();
+        Self {
+            limits,
+            in_flight: Arc::new(Semaphore::new(limits.max_in_flight)),
+        }
+    }
+}
+
+impl<S> Layer<S> for EdgeLayer {
+    type Service = Edge<S>;
+
+    fn layer(&self, inner: S) -> Edge<S> {
+        Edge {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// A route behind [`EdgeLayer`].
+#[derive(Debug, Clone)]
+pub struct Edge<S> {
+    inner: S,
+    layer: EdgeLayer,
+}
+
+impl<S> Service<Request> for Edge<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The inner service is made ready in `answer` (`oneshot`).
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let inner = self.inner.clone();
+        let layer = self.layer.clone();
+        Box::pin(async move { Ok(answer(inner, layer, request).await) })
+    }
+}
+
+/// Steps 1, 2 and 4.
+async fn answer<S>(inner: S, layer: EdgeLayer, mut request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Send,
+    S::Future: Send,
+{
+    let started = Instant::now();
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| clean_request_id(v.as_bytes()))
+        .unwrap_or_else(new_request_id);
+    let headers = request.headers_mut();
+    headers.insert(REQUEST_ID, request_id.clone());
+    mark_sensitive(
+        headers,
+        &[
+            header::AUTHORIZATION,
+            header::PROXY_AUTHORIZATION,
+            header::COOKIE,
+        ],
+    );
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let span = request_span(&request_id, &method, uri.path());
+    let notes = Arc::new(Notes::default());
+
+    let mut response = NOTES
+        .scope(Arc::clone(&notes), limited(inner, &layer, request))
+        .instrument(span.clone())
+        .await;
+
+    let elapsed = started.elapsed();
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.entry(name).or_insert(value);
+    }
+    mark_sensitive(headers, &[header::SET_COOKIE]);
+    headers.insert(REQUEST_ID, request_id.clone());
+    let status = response.status();
+    log_access(&Access {
+        span: &span,
+        notes: &notes,
+        request_id: &request_id,
+        method: &method,
+        path: uri.path(),
+        status,
+        elapsed,
+    });
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    HttpSeries::of(&method, route, status).record(elapsed);
+    response
+}
+
+/// Step 3, and the error body of step 4.
+async fn limited<S>(inner: S, layer: &EdgeLayer, request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    let limits = &layer.limits;
+    if header_bytes(request.headers()) > limits.max_header_bytes {
+        return error_response(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ErrorBody::new(
+                "headers_too_large",
+                format!(
+                    "the request headers exceed {} bytes",
+                    limits.max_header_bytes
+                ),
+            ),
+        );
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limits.max_body_bytes as u64) {
+        return with_error_body(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
+    // Held until the answer is ready.
+    let Ok(_in_flight) = Arc::clone(&layer.in_flight).try_acquire_owned() else {
+        return overloaded();
+    };
+    let max_body_bytes = limits.max_body_bytes;
+    let request = request.map(|body| Body::new(Limited::new(body, max_body_bytes)));
+    match tokio::time::timeout(limits.request_timeout, inner.oneshot(request)).await {
+        Ok(Ok(response)) => with_error_body(response),
+        Err(_) => with_error_body(StatusCode::SERVICE_UNAVAILABLE.into_response()),
+    }
+}
+
+fn mark_sensitive(headers: &mut HeaderMap, names: &[header::HeaderName]) {
+    for name in names {
+        if let header::Entry::Occupied(mut entry) = headers.entry(name) {
+            for value in entry.iter_mut() {
+                value.set_sensitive(true);
+            }
+        }
+    }
+}
