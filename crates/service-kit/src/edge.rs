@@ -106,7 +106,7 @@ where
     let request_id = request
         .headers()
         .get(REQUEST_ID)
-        .and_then(|v| clean_request_id(v.as_bytes()))
+        .and_then(clean_request_id)
         .unwrap_or_else(new_request_id);
     let headers = request.headers_mut();
     headers.insert(REQUEST_ID, request_id.clone());
