@@ -197,3 +197,65 @@ fn mark_sensitive(headers: &mut HeaderMap, names: &[header::HeaderName]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::http::HeaderValue;
+    use axum::routing::post;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn credentials_in_and_cookies_out_are_marked_sensitive() {
+        let app = Router::new()
+            .route(
+                "/",
+                post(|request: Request| async move {
+                    let headers = request.headers();
+                    let marked = [header::AUTHORIZATION, header::COOKIE]
+                        .map(|name| headers[name].is_sensitive());
+                    assert_eq!(marked, [true, true]);
+                    assert!(!headers[header::CONTENT_TYPE].is_sensitive());
+                    [(header::SET_COOKIE, HeaderValue::from_static("s=1"))]
+                }),
+            )
+            .layer(EdgeLayer::new(Limits::default()));
+        let request = Request::post("/")
+            .header(header::AUTHORIZATION, "Bearer secret")
+            .header(header::COOKIE, "s=1")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()[header::SET_COOKIE].is_sensitive());
+    }
+
+    #[tokio::test]
+    async fn a_body_declared_too_large_is_refused_413_before_the_route_runs() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let limits = Limits {
+            max_body_bytes: 100,
+            ..Limits::default()
+        };
+        // A route that never reads the body: only the declared length can refuse it.
+        let app = Router::new()
+            .route(
+                "/",
+                post(move || {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    async { "ok" }
+                }),
+            )
+            .layer(EdgeLayer::new(limits));
+        let request = Request::post("/")
+            .header(header::CONTENT_LENGTH, "101")
+            .body(Body::from(vec![b'x'; 101]))
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+}
