@@ -24,7 +24,7 @@ need_apt wasm-opt binaryen
 need_apt pg_ctlcluster postgresql
 need_apt npm npm
 need_apt promtool prometheus
-need_apt docker docker.io
+need_apt dockerd docker.io  # the engine: a docker CLI alone is not enough
 need_apt ffmpeg ffmpeg
 
 # PostgreSQL: the Debian cluster, running, with a role that may create test databases.
