@@ -4,6 +4,7 @@
 pub mod edge;
 mod json;
 pub mod limits;
+mod log_output;
 pub mod metrics;
 mod path;
 pub mod probe;

@@ -1,9 +1,11 @@
 //! JSON logs, request ids, and each request's span and access line (written by the layer in
 //! [`crate::edge`]).
 
+use crate::log_output::BatchedStdout;
+pub use crate::log_output::LogGuard;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
-use std::io::{BufWriter, Write};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tracing::{Level, Span, Subscriber};
 use tracing_subscriber::fmt::MakeWriter;
@@ -17,20 +19,6 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Longest request id kept from a caller; longer ones are cut.
 pub const REQUEST_ID_MAX_LEN: usize = 64;
-
-/// Writes what is still buffered when dropped. Hold it for the whole of `main`.
-#[derive(Debug)]
-#[must_use = "buffered log lines are written out when the guard is dropped"]
-pub struct LogGuard(BatchedStdout);
-
-impl Drop for LogGuard {
-    fn drop(&mut self) {
-        self.0.flush();
-    }
-}
-
-/// How long a log line may wait in the buffer before it is written.
-const LOG_FLUSH_EVERY: Duration = Duration::from_millis(100);
 
 /// Installs the global subscriber: JSON lines on stdout, filtered by `RUST_LOG` (default
 /// `info`). Call once, first thing in `main`, and keep the guard.
@@ -47,13 +35,13 @@ pub fn init_to(out: impl Write + Send + 'static) -> LogGuard {
     let stdout = BatchedStdout::new(Box::new(out));
     // Set once: installing the subscriber below fails loudly on a second call.
     let _ = LOG_OUTPUT.set(stdout.clone());
-    stdout.flush_every(LOG_FLUSH_EVERY);
+    stdout.flush_every(crate::log_output::LOG_FLUSH_EVERY);
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(filter)
         .with(json_layer(stdout.clone()))
         .init();
-    LogGuard(stdout)
+    LogGuard::new(stdout)
 }
 
 /// Our log format: tracing-subscriber's own JSON lines, written by json-subscriber, which
@@ -74,95 +62,6 @@ const TARGET: &str = module_path!();
 
 /// Where [`init`] sends the log, for the lines written without the JSON layer.
 static LOG_OUTPUT: OnceLock<BatchedStdout> = OnceLock::new();
-
-/// The log's output (stdout) behind one buffer shared by every thread; each line goes in
-/// whole under the lock.
-#[derive(Clone)]
-struct BatchedStdout(Arc<Mutex<BufWriter<Output>>>);
-
-type Output = Box<dyn Write + Send>;
-
-impl std::fmt::Debug for BatchedStdout {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("BatchedStdout")
-    }
-}
-
-impl BatchedStdout {
-    fn new(out: Output) -> Self {
-        Self(Arc::new(Mutex::new(BufWriter::with_capacity(
-            64 * 1024,
-            out,
-        ))))
-    }
-
-    fn line(&self, urgent: bool) -> Line<'_> {
-        Line {
-            // A thread that panicked while writing leaves the buffer usable.
-            out: self.0.lock().unwrap_or_else(PoisonError::into_inner),
-            urgent,
-        }
-    }
-
-    fn flush(&self) {
-        if let Ok(mut out) = self.0.lock() {
-            let _ = out.flush();
-        }
-    }
-
-    /// Flushes from a small thread of its own, so a quiet service's lines appear promptly.
-    fn flush_every(&self, period: Duration) {
-        let out = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name("log-flush".into())
-            .stack_size(64 * 1024)
-            .spawn(move || {
-                loop {
-                    std::thread::sleep(period);
-                    out.flush();
-                }
-            });
-        if let Err(error) = spawned {
-            eprintln!("cannot start the log flush thread ({error}); lines are written at once");
-        }
-    }
-}
-
-/// One log line's writer: holds the buffer until the line is in.
-struct Line<'a> {
-    out: MutexGuard<'a, BufWriter<Output>>,
-    urgent: bool,
-}
-
-impl Write for Line<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.out.write(bytes)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
-impl Drop for Line<'_> {
-    fn drop(&mut self) {
-        if self.urgent {
-            let _ = self.out.flush();
-        }
-    }
-}
-
-impl<'a> MakeWriter<'a> for BatchedStdout {
-    type Writer = Line<'a>;
-
-    fn make_writer(&'a self) -> Line<'a> {
-        self.line(false)
-    }
-
-    fn make_writer_for(&'a self, meta: &tracing::Metadata<'_>) -> Line<'a> {
-        self.line(*meta.level() <= Level::WARN)
-    }
-}
 
 /// Names the signed-in caller in the current request's span and access line, so every later
 /// log line of the request carries `user_id`.
@@ -240,7 +139,7 @@ pub(crate) fn log_access(access: &Access<'_>) {
     match LOG_OUTPUT.get() {
         Some(out) => {
             let line = access_line(access, status, latency_us);
-            let _ = out.line(false).write_all(&line);
+            let _ = out.write_line(&line);
         }
         // Another subscriber (a test's) gets the line as an event.
         None => access.span.in_scope(|| {
@@ -328,6 +227,7 @@ mod tests {
     use axum::extract::Request;
     use axum::routing::get;
     use serde_json::Value;
+    use std::sync::Mutex;
     use tower::ServiceExt;
 
     /// Log lines written to memory.
