@@ -41,20 +41,20 @@ impl ActiveModels {
     /// query per prediction to the database. Only an invalidated (or first) read is waited
     /// for.
     pub async fn default_model(self: &Arc<Self>, db: &PgPool) -> sqlx::Result<Option<Uuid>> {
-        let cached = self
-            .cache()
-            .read
-            .as_ref()
-            .map(|(at, active)| (*at, pick(active)));
-        let cached = cached.map(|(at, choice)| (at.elapsed() < FRESH_FOR, choice));
+        Ok(pick(&self.all(db).await?))
+    }
+
+    /// The active model of each algorithm, read as [`ActiveModels::default_model`] says.
+    pub async fn all(self: &Arc<Self>, db: &PgPool) -> sqlx::Result<Active> {
+        let cached = self.cache().read.clone();
         match cached {
-            Some((fresh, choice)) => {
-                if !fresh {
+            Some((at, active)) => {
+                if at.elapsed() >= FRESH_FOR {
                     self.refresh_in_background(db);
                 }
-                Ok(choice)
+                Ok(active)
             }
-            None => Ok(pick(&self.refresh(db).await?)),
+            None => self.refresh(db).await,
         }
     }
 

@@ -5,10 +5,12 @@
 mod batcher;
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use lifeboat_api_types::{
     ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, TrainModel, TrainedModel,
+    WhatIfAnswer,
 };
+use lifeboat_service_kit::telemetry::REQUEST_ID;
 use lifeboat_service_kit::upstream::{Answer, InvalidBaseUrl, Upstream};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -60,6 +62,33 @@ impl ModelClient {
         self.predictions.infer(request, request_id).await
     }
 
+    /// A prediction with its explanation. Sent alone, never in a batch: an explanation costs
+    /// milliseconds, where a batch's plain predictions cost microseconds.
+    pub async fn explain(
+        &self,
+        request: &InferenceRequest,
+        request_id: Option<&HeaderValue>,
+    ) -> Result<InferenceResponse, ModelServiceError> {
+        let call = with_request_id(
+            self.request(Method::POST, "/inference", Some(request)),
+            request_id,
+        );
+        read(self.http.send(call).await)
+    }
+
+    /// The curves over age and fare and the nearest counterfactuals for a passenger.
+    pub async fn what_if(
+        &self,
+        request: &InferenceRequest,
+        request_id: Option<&HeaderValue>,
+    ) -> Result<WhatIfAnswer, ModelServiceError> {
+        let call = with_request_id(
+            self.request(Method::POST, "/what-if", Some(request)),
+            request_id,
+        );
+        read(self.http.send(call).await)
+    }
+
     /// Trains and saves a model; answers when it is done (this takes seconds to minutes).
     pub async fn train(&self, request: &TrainModel) -> Result<TrainedModel, ModelServiceError> {
         let call = self.request(Method::POST, "/models", Some(request));
@@ -106,6 +135,14 @@ impl ModelClient {
     fn request<T: Serialize>(&self, method: Method, path: &str, body: Option<&T>) -> Request<Body> {
         call(&self.http, method, path, body)
     }
+}
+
+/// `request` with the caller's request id, so the model service's log names it.
+fn with_request_id(mut request: Request<Body>, request_id: Option<&HeaderValue>) -> Request<Body> {
+    if let Some(id) = request_id {
+        request.headers_mut().insert(REQUEST_ID, id.clone());
+    }
+    request
 }
 
 /// `Ok(true)` for an answer about a model, `Ok(false)` for the model service's 404.

@@ -1,11 +1,15 @@
-//! One-row prediction time of the default random forest and the default SVM, encoding
-//! included: `cargo bench -p lifeboat-model-service` (the data set comes from
-//! `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv` beside the checkout).
+//! The default random forest's and the default SVM's costs, encoding included: one-row
+//! prediction, an exact explanation, the 161-point what-if curves (ages 0–80 and 80 fares)
+//! and the whole what-if answer with the counterfactual search:
+//! `cargo bench -p lifeboat-model-service` (the data set comes from `LIFEBOAT_DATASET_PATH`,
+//! else `../shared/data/titanic.csv` beside the checkout).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex};
 use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
-use lifeboat_model_service::ml::train::{default_request, train};
+use lifeboat_model_service::ml::explain::explain;
+use lifeboat_model_service::ml::train::{default_request, train, training_records};
+use lifeboat_model_service::ml::what_if::{Grid, curves, what_if};
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -17,31 +21,61 @@ fn dataset_path() -> PathBuf {
         })
 }
 
-fn one_row_prediction(c: &mut Criterion) {
+fn titanic() -> dataset::Dataset {
     let bytes = std::fs::read(dataset_path()).expect("the Titanic data set");
     assert_eq!(dataset::sha256_hex(&bytes), TITANIC_SHA256);
-    let data = dataset::Dataset {
+    dataset::Dataset {
         records: dataset::parse(&bytes).expect("parse"),
         sha256: TITANIC_SHA256.into(),
-    };
-    let passenger = Passenger {
-        pclass: 3,
-        sex: Sex::Male,
-        age: Some(22.0),
-        sibsp: 1,
-        parch: 0,
-        fare: Some(7.25),
-        embarked: Some(Embarked::S),
-    };
+    }
+}
+
+const PASSENGER: Passenger = Passenger {
+    pclass: 3,
+    sex: Sex::Male,
+    age: Some(22.0),
+    sibsp: 1,
+    parch: 0,
+    fare: Some(7.25),
+    embarked: Some(Embarked::S),
+};
+
+fn predictions_and_explanations(c: &mut Criterion) {
+    let data = titanic();
+    let grid = Grid::fit(&training_records(&data));
+    let models: Vec<_> = Algorithm::ALL
+        .map(|algorithm| train(&data, &default_request(algorithm)).expect("train"))
+        .into();
     let mut group = c.benchmark_group("predict_one_row");
-    for algorithm in Algorithm::ALL {
-        let model = train(&data, &default_request(algorithm)).expect("train");
-        group.bench_function(algorithm.as_str(), |b| {
-            b.iter(|| model.predict(black_box(&passenger)))
+    for model in &models {
+        group.bench_function(model.algorithm().as_str(), |b| {
+            b.iter(|| model.predict(black_box(&PASSENGER)))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("explain");
+    for model in &models {
+        group.bench_function(model.algorithm().as_str(), |b| {
+            b.iter(|| explain(model, black_box(&PASSENGER)))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("what_if_curves_161_points");
+    for model in &models {
+        group.bench_function(model.algorithm().as_str(), |b| {
+            b.iter(|| curves(model, black_box(&PASSENGER), &grid))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("what_if_with_counterfactuals");
+    group.sample_size(20);
+    for model in &models {
+        group.bench_function(model.algorithm().as_str(), |b| {
+            b.iter(|| what_if(model, black_box(&PASSENGER), &grid))
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, one_row_prediction);
+criterion_group!(benches, predictions_and_explanations);
 criterion_main!(benches);

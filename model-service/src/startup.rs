@@ -31,6 +31,9 @@ impl Application {
         let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
         let state = AppState {
             training_slots: Arc::new(Semaphore::new(config.training_slots.max(1))),
+            explain_slots: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
             config: Arc::new(config),
             models: Arc::new(ModelStore::default()),
         };

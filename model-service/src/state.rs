@@ -2,6 +2,8 @@
 //! bound on concurrent trainings.
 
 use crate::config::Config;
+use crate::ml::train::training_records;
+use crate::ml::what_if::Grid;
 use crate::ml::{Dataset, ModelArtifact};
 use lifeboat_api_types::Algorithm;
 use std::collections::HashMap;
@@ -16,6 +18,9 @@ pub struct AppState {
     pub models: Arc<ModelStore>,
     /// One permit per training allowed to run at once; none left means 429.
     pub training_slots: Arc<Semaphore>,
+    /// One permit per explanation or what-if computed at once, one per core: they run on
+    /// the blocking pool, and more at once would only queue there.
+    pub explain_slots: Arc<Semaphore>,
 }
 
 /// A model in memory with the sha256 of its file.
@@ -37,12 +42,18 @@ struct Inner {
     /// Answers requests that name no model: the newest forest, else the newest model.
     default: Option<Arc<LoadedModel>>,
     dataset: Option<Arc<Dataset>>,
+    /// What the what-if search knows of the training rows of `dataset`.
+    grid: Option<Arc<Grid>>,
     problem: Option<String>,
 }
 
 impl ModelStore {
     /// Adds (or replaces) a model.
-    pub fn insert(&self, artifact: ModelArtifact, sha256: String) {
+    pub fn insert(&self, mut artifact: ModelArtifact, sha256: String) {
+        let dataset = self.dataset();
+        if let Some(dataset) = dataset.as_deref() {
+            artifact.complete_for_explanations(dataset);
+        }
         let mut inner = self.write();
         let model = Arc::new(LoadedModel { artifact, sha256 });
         inner.by_id.insert(model.artifact.id, model);
@@ -84,10 +95,30 @@ impl ModelStore {
     }
 
     /// Keeps the data set new models are trained on; the service is ready from then on.
+    /// Models saved before explanations existed get what those need from its training rows.
     pub fn set_dataset(&self, dataset: Dataset) {
+        let grid = Grid::fit(&training_records(&dataset));
         let mut inner = self.write();
+        for model in inner.by_id.values_mut() {
+            if !model.artifact.explainable() {
+                let mut artifact = model.artifact.clone();
+                if artifact.complete_for_explanations(&dataset) {
+                    *model = Arc::new(LoadedModel {
+                        artifact,
+                        sha256: model.sha256.clone(),
+                    });
+                }
+            }
+        }
         inner.dataset = Some(Arc::new(dataset));
+        inner.grid = Some(Arc::new(grid));
         inner.problem = None;
+        inner.refresh();
+    }
+
+    /// The what-if grid of the training rows, once the data set is loaded.
+    pub fn grid(&self) -> Option<Arc<Grid>> {
+        self.read().grid.clone()
     }
 
     /// The training data set, once loaded.

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod explanations;
 mod helpers;
 mod models;
 mod prediction;

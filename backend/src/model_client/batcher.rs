@@ -254,13 +254,12 @@ mod tests {
                     if received.fetch_add(1, Ordering::SeqCst) < BATCHES_IN_FLIGHT {
                         release.notified().await;
                     }
-                    let prediction = InferenceResponse {
-                        prob: 0.9,
-                        survived: true,
-                        model_id: Uuid::nil(),
-                        model_name: "test".into(),
-                        algorithm: Algorithm::RandomForest,
-                    };
+                    let prediction = InferenceResponse::new(
+                        0.9,
+                        Uuid::nil(),
+                        "test".into(),
+                        Algorithm::RandomForest,
+                    );
                     axum::Json(InferenceBatchAnswer {
                         results: vec![BatchResult::Ok(prediction); batch.items.len()],
                     })

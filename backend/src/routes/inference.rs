@@ -1,5 +1,8 @@
 //! `POST /api/inference`: validates the passenger, picks the model (the one named, else the
-//! active forest, else any active model), then asks the model service.
+//! active forest, else any active model), then asks the model service; with `explain`, the
+//! answer comes with the contributions of the inputs. `POST /api/inference/what-if`: the
+//! curves over age and fare and the nearest counterfactuals. `GET /api/inference/models`:
+//! the active models a visitor can choose between.
 
 use crate::auth::bearer_token;
 use crate::error::ApiError;
@@ -8,7 +11,9 @@ use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderValue;
 use axum::http::request::Parts;
-use lifeboat_api_types::{ErrorBody, InferenceRequest, InferenceResponse};
+use lifeboat_api_types::{
+    ActiveModel, ErrorBody, InferenceRequest, InferenceResponse, WhatIfAnswer,
+};
 use lifeboat_service_kit::Json;
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use metrics::{Counter, Histogram};
@@ -20,7 +25,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(infer))
+    OpenApiRouter::new()
+        .routes(routes!(infer))
+        .routes(routes!(what_if))
+        .routes(routes!(active_models))
 }
 
 /// Predicts whether the passenger survives. Open to everyone; callers without a valid token
@@ -33,7 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     security((), ("bearer" = [])),
     request_body = InferenceRequest,
     responses(
-        (status = OK, description = "The prediction and the model that made it", body = InferenceResponse),
+        (status = OK, description = "The prediction and the model that made it; with `explain`, also `base` and `contributions` (`base + Σ contribution = prob`), or `no_explanation` saying why the model cannot be explained", body = InferenceResponse),
         (status = NOT_FOUND, description = "The model asked for does not exist", body = ErrorBody),
         (status = TOO_MANY_REQUESTS, description = "Too many anonymous predictions from this address; see `Retry-After`", body = ErrorBody),
     )
@@ -43,6 +51,91 @@ async fn infer(
     caller: Caller,
     Json(mut request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
+    let model_id = checked(&state, &caller, &mut request).await?;
+    let started = Instant::now();
+    let outcome = if request.explain {
+        state
+            .model
+            .explain(&request, caller.request_id.as_ref())
+            .await
+    } else {
+        let request_id = caller
+            .request_id
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        state.model.infer(request, request_id).await
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let (algorithm, label) = match &outcome {
+        Ok(p) => (p.algorithm.as_str(), "ok"),
+        Err(_) => ("unknown", "error"),
+    };
+    let (requests, duration) = series((model_id, algorithm, label));
+    requests.increment(1);
+    duration.record(seconds);
+    Ok(Json(outcome?))
+}
+
+/// What if the passenger had been different: the probability over ages 0–80 and over the
+/// data set's fares, and the nearest change of class, fare, port or relatives aboard (never
+/// sex; age as an alternative) that flips the verdict. Open to everyone, rate limited as
+/// predictions are.
+#[utoipa::path(
+    post,
+    path = "/api/inference/what-if",
+    operation_id = "what_if",
+    tag = "predictions",
+    security((), ("bearer" = [])),
+    request_body = InferenceRequest,
+    responses(
+        (status = OK, description = "The answer, the curves and the counterfactuals", body = WhatIfAnswer),
+        (status = NOT_FOUND, description = "The model asked for does not exist", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Too many anonymous predictions from this address; see `Retry-After`", body = ErrorBody),
+    )
+)]
+async fn what_if(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(mut request): Json<InferenceRequest>,
+) -> Result<Json<WhatIfAnswer>, ApiError> {
+    checked(&state, &caller, &mut request).await?;
+    request.explain = false;
+    let answer = state
+        .model
+        .what_if(&request, caller.request_id.as_ref())
+        .await?;
+    Ok(Json(answer))
+}
+
+/// The active model of each algorithm: the models the calculator offers.
+#[utoipa::path(
+    get,
+    path = "/api/inference/models",
+    operation_id = "active_models",
+    tag = "predictions",
+    security((), ("bearer" = [])),
+    responses(
+        (status = OK, description = "The active forest and SVM, where there are", body = Vec<ActiveModel>),
+    )
+)]
+async fn active_models(State(state): State<AppState>) -> Result<Json<Vec<ActiveModel>>, ApiError> {
+    let active = state.active.all(&state.db).await?;
+    Ok(Json(
+        active
+            .into_iter()
+            .map(|(algorithm, id)| ActiveModel { id, algorithm })
+            .collect(),
+    ))
+}
+
+/// Applies the anonymous rate limit and the passenger's rules, and names the model: the
+/// one asked for, else the default one. Returns that model's id.
+async fn checked(
+    state: &AppState,
+    caller: &Caller,
+    request: &mut InferenceRequest,
+) -> Result<Uuid, ApiError> {
     if let Some(client) = &caller.anonymous_client {
         state.rate_limits.check_anonymous_inference(client)?;
     }
@@ -56,22 +149,7 @@ async fn infer(
             .ok_or(ApiError::NoActiveModel)?,
     };
     request.model_id = Some(model_id);
-    let request_id = caller
-        .request_id
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let started = Instant::now();
-    let outcome = state.model.infer(request, request_id).await;
-    let seconds = started.elapsed().as_secs_f64();
-    let (algorithm, label) = match &outcome {
-        Ok(p) => (p.algorithm.as_str(), "ok"),
-        Err(_) => ("unknown", "error"),
-    };
-    let (requests, duration) = series((model_id, algorithm, label));
-    requests.increment(1);
-    duration.record(seconds);
-    Ok(Json(outcome?))
+    Ok(model_id)
 }
 
 /// `inference_requests_total` and `inference_duration_seconds` of (model, algorithm,

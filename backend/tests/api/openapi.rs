@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const OPERATIONS: [(&str, &str); 19] = [
+const OPERATIONS: [(&str, &str); 21] = [
     ("GET", "/health"),
     ("GET", "/ready"),
     ("GET", "/metrics"),
@@ -17,6 +17,8 @@ const OPERATIONS: [(&str, &str); 19] = [
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
     ("POST", "/api/auth/logout"),
+    ("POST", "/api/inference/what-if"),
+    ("GET", "/api/inference/models"),
     ("GET", "/api/me"),
     ("GET", "/api/admin/users"),
     ("PATCH", "/api/admin/users/{id}"),

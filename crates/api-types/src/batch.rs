@@ -53,13 +53,12 @@ mod tests {
     fn results_are_tagged_by_outcome_on_the_wire() {
         let answer = InferenceBatchAnswer {
             results: vec![
-                BatchResult::Ok(InferenceResponse {
-                    prob: 0.25,
-                    survived: false,
-                    model_id: uuid::Uuid::nil(),
-                    model_name: "forest".into(),
-                    algorithm: Algorithm::RandomForest,
-                }),
+                BatchResult::Ok(InferenceResponse::new(
+                    0.25,
+                    uuid::Uuid::nil(),
+                    "forest".into(),
+                    Algorithm::RandomForest,
+                )),
                 BatchResult::Refused {
                     status: 404,
                     error: ErrorBody::new("model_not_found", "no such model"),

@@ -6,6 +6,7 @@
 mod auth;
 mod batch;
 mod error;
+mod explain;
 mod model;
 mod passenger;
 mod training;
@@ -19,11 +20,14 @@ pub use batch::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
 };
 pub use error::{ErrorBody, FieldErrors};
+pub use explain::{ActiveModel, Change, Contribution, Counterfactual, CurvePoint, WhatIfAnswer};
 pub use model::{
     Algorithm, Estimator, Feature, ForestParams, Kernel, ModelDetails, ModelMetrics, ModelSummary,
     SvmParams, limits as training_limits,
 };
-pub use passenger::{Embarked, InferenceRequest, InferenceResponse, Passenger, Sex, limits};
+pub use passenger::{
+    Embarked, InferenceRequest, InferenceResponse, Passenger, SURVIVAL_THRESHOLD, Sex, limits,
+};
 pub use training::{
     JobAccepted, JobStatus, TrainModel, TrainedModel, TrainingJob, TrainingRequest, TrainingSpec,
 };

@@ -111,6 +111,13 @@ pub struct InferenceRequest {
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<Uuid>,
+    /// Also explain the answer: `base` and `contributions` come with it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub explain: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 impl InferenceRequest {
@@ -208,6 +215,7 @@ impl From<Passenger> for InferenceRequest {
             fare: p.fare,
             embarked: p.embarked.map(|e| format!("{e:?}")),
             model_id: None,
+            explain: false,
         }
     }
 }
@@ -222,7 +230,35 @@ pub struct InferenceResponse {
     pub model_id: Uuid,
     pub model_name: String,
     pub algorithm: crate::Algorithm,
+    /// With `explain`: the model's average answer, where the contributions start from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<f64>,
+    /// With `explain`: one line per model input; `base + Σ contribution = prob`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contributions: Option<Vec<crate::Contribution>>,
+    /// With `explain`, when the model cannot be explained: why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_explanation: Option<String>,
 }
+
+impl InferenceResponse {
+    /// The answer of `model` for probability `prob`, without an explanation.
+    pub fn new(prob: f64, model_id: Uuid, model_name: String, algorithm: crate::Algorithm) -> Self {
+        Self {
+            prob,
+            survived: prob >= SURVIVAL_THRESHOLD,
+            model_id,
+            model_name,
+            algorithm,
+            base: None,
+            contributions: None,
+            no_explanation: None,
+        }
+    }
+}
+
+/// The probability from which the verdict is "survived".
+pub const SURVIVAL_THRESHOLD: f64 = 0.5;
 
 #[cfg(test)]
 mod tests {
@@ -268,6 +304,7 @@ mod tests {
             fare: Some(1000.5),
             embarked: Some("X".into()),
             model_id: None,
+            explain: true,
         };
         let errors = req.passenger().unwrap_err();
         let names: Vec<&str> = errors.keys().map(String::as_str).collect();

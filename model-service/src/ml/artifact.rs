@@ -4,7 +4,7 @@
 //! Layout: the line `LIFEBOAT-MODEL <format version>`, the line holding the sha256 (hex) of the
 //! body, then the body: the [`ModelArtifact`] as MessagePack with field names.
 
-use crate::ml::{Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
+use crate::ml::{Dataset, Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
 use chrono::{DateTime, Utc};
 use lifeboat_api_types::{Algorithm, Estimator, Passenger, TrainedModel};
 use ndarray::Array2;
@@ -13,8 +13,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-/// The file format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The file format this build writes. Format 2 adds what explanations need (the forest's
+/// node covers, the SVM's background rows); format 1 files still load, and get those from
+/// the training rows when the data set they were trained on is loaded.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format this build reads.
+const OLDEST_READABLE: u32 = 1;
 const MAGIC: &str = "LIFEBOAT-MODEL";
 /// File name extension of artifacts in the model folder.
 pub const EXTENSION: &str = "model";
@@ -32,6 +36,9 @@ pub enum ModelBody {
     Svm {
         params: SvmParams,
         svm: SvmModel,
+        /// Training passengers the explanations compare against (empty before format 2).
+        #[serde(default)]
+        background: Vec<Passenger>,
     },
 }
 
@@ -62,7 +69,9 @@ pub enum ArtifactError {
     },
     #[error("{path} is not a Lifeboat model file")]
     NotAnArtifact { path: PathBuf },
-    #[error("{path} has format version {found}; this build reads {FORMAT_VERSION}")]
+    #[error(
+        "{path} has format version {found}; this build reads {OLDEST_READABLE} to {FORMAT_VERSION}"
+    )]
     UnsupportedVersion { path: PathBuf, found: String },
     #[error("{path} is corrupted: its sha256 does not match the one it records")]
     Corrupted { path: PathBuf },
@@ -105,6 +114,36 @@ impl ModelArtifact {
             ModelBody::RandomForest { forest, .. } => forest.predict_proba(x.view()),
             ModelBody::Svm { svm, .. } => svm.predict_proba(x.view()),
         }
+    }
+
+    /// Whether the model carries what its explanations need.
+    pub fn explainable(&self) -> bool {
+        match &self.body {
+            ModelBody::RandomForest { forest, .. } => forest.has_covers(),
+            ModelBody::Svm { background, .. } => !background.is_empty(),
+        }
+    }
+
+    /// Gives a model saved before format 2 what its explanations need, computed from its
+    /// training rows, when `dataset` is the one it was trained on; returns whether it is
+    /// explainable now.
+    pub fn complete_for_explanations(&mut self, dataset: &Dataset) -> bool {
+        if self.explainable() || dataset.sha256 != self.dataset_sha256 {
+            return self.explainable();
+        }
+        let train = crate::ml::train::training_records(dataset);
+        match &mut self.body {
+            ModelBody::RandomForest { forest, .. } => {
+                let x = self
+                    .preprocessing
+                    .encode_all(train.iter().map(|r| &r.passenger));
+                forest.fill_covers(&x);
+            }
+            ModelBody::Svm { background, .. } => {
+                *background = crate::ml::explain::background(&train);
+            }
+        }
+        true
     }
 
     /// The description the backend's registry records, given the file's sha256.
@@ -159,7 +198,10 @@ impl ModelArtifact {
         };
         let (header, rest) = split_line(&bytes).ok_or_else(not_ours)?;
         let version = header.strip_prefix(MAGIC).ok_or_else(not_ours)?.trim();
-        if version != FORMAT_VERSION.to_string() {
+        if !version
+            .parse::<u32>()
+            .is_ok_and(|v| (OLDEST_READABLE..=FORMAT_VERSION).contains(&v))
+        {
             return Err(ArtifactError::UnsupportedVersion {
                 path: path.to_owned(),
                 found: version.to_owned(),

@@ -1,6 +1,7 @@
 //! How good a model is: a seeded, stratified held-out split and the usual classifier metrics.
 
 pub use lifeboat_api_types::ModelMetrics as Metrics;
+use lifeboat_api_types::SURVIVAL_THRESHOLD;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256Plus;
@@ -25,7 +26,7 @@ pub fn stratified_split(labels: &[bool], test_share: f64, seed: u64) -> (Vec<usi
 pub fn metrics(probs: &[f64], labels: &[bool], train_rows: usize) -> Metrics {
     let mut cm = [[0u32; 2]; 2];
     for (&p, &truth) in probs.iter().zip(labels) {
-        cm[usize::from(truth)][usize::from(p >= 0.5)] += 1;
+        cm[usize::from(truth)][usize::from(p >= SURVIVAL_THRESHOLD)] += 1;
     }
     let [[tn, fp], [fn_, tp]] = cm.map(|row| row.map(f64::from));
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };

@@ -25,17 +25,22 @@ pub const TIE_BREAK: f32 = 1.001;
 /// tie, and fill the leaves with probabilities computed from the training rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forest {
-    trees: Vec<Tree>,
+    pub(crate) trees: Vec<Tree>,
 }
 
 /// One tree, its nodes in a flat list with the root first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Tree {
-    nodes: Vec<Node>,
+pub(crate) struct Tree {
+    pub(crate) nodes: Vec<Node>,
+    /// How many training rows reach each node (so a parent's is the sum of its children's):
+    /// what TreeSHAP weighs the paths by. Empty in forests saved before format 2 until
+    /// [`Forest::fill_covers`] runs.
+    #[serde(default)]
+    pub(crate) covers: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-enum Node {
+pub(crate) enum Node {
     /// Rows whose `feature` column is at most `threshold` go left, the others right.
     Split {
         feature: usize,
@@ -100,6 +105,46 @@ impl Forest {
     pub fn is_empty(&self) -> bool {
         self.trees.is_empty()
     }
+
+    /// Whether every tree knows its node covers (forests saved before format 2 do not).
+    pub fn has_covers(&self) -> bool {
+        self.trees.iter().all(|t| t.covers.len() == t.nodes.len())
+    }
+
+    /// Counts again the training rows `x` that reach each node, for a forest saved without
+    /// its covers. `x` must be the rows it was trained on, encoded as then.
+    pub fn fill_covers(&mut self, x: &Array2<f64>) {
+        for tree in &mut self.trees {
+            tree.covers = covers(&tree.nodes, x);
+        }
+    }
+}
+
+/// How many rows of `x` pass through each node.
+fn covers(nodes: &[Node], x: &Array2<f64>) -> Vec<u32> {
+    let mut counts = vec![0u32; nodes.len()];
+    for row in x.rows() {
+        let mut at = 0;
+        loop {
+            counts[at] += 1;
+            match nodes[at] {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    at = if row[feature] <= threshold {
+                        left
+                    } else {
+                        right
+                    }
+                }
+                Node::Leaf { .. } => break,
+            }
+        }
+    }
+    counts
 }
 
 impl Tree {
@@ -128,7 +173,8 @@ impl Tree {
                 };
             }
         }
-        Self { nodes }
+        let covers = covers(&nodes, x);
+        Self { nodes, covers }
     }
 
     fn leaf_prob(&self, row: &[f64]) -> f64 {

@@ -4,10 +4,13 @@
 pub mod artifact;
 pub mod dataset;
 pub mod evaluate;
+pub mod explain;
 pub mod features;
 pub mod forest;
 pub mod svm;
 pub mod train;
+pub mod tree_shap;
+pub mod what_if;
 
 pub use artifact::{ModelArtifact, ModelBody};
 pub use dataset::{Dataset, DatasetError, Record};

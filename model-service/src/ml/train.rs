@@ -2,7 +2,7 @@
 //! score it on the held-out rows, and wrap it all into an artifact.
 
 use crate::ml::artifact::{FORMAT_VERSION, ModelArtifact, ModelBody};
-use crate::ml::{Dataset, Feature, Forest, Preprocessing, SvmModel, evaluate};
+use crate::ml::{Dataset, Feature, Forest, Preprocessing, Record, SvmModel, evaluate, explain};
 use chrono::Utc;
 use lifeboat_api_types::{Algorithm, Estimator, TrainModel};
 use ndarray::Array1;
@@ -33,6 +33,13 @@ pub fn default_request(algorithm: Algorithm) -> TrainModel {
     }
 }
 
+/// The rows every model is trained on: the data set less the held-out split.
+pub fn training_records(dataset: &Dataset) -> Vec<Record> {
+    let labels: Vec<bool> = dataset.records.iter().map(|r| r.survived).collect();
+    let (train_rows, _) = evaluate::stratified_split(&labels, TEST_SHARE, SPLIT_SEED);
+    train_rows.iter().map(|&i| dataset.records[i]).collect()
+}
+
 /// Trains the model `request` describes and returns its artifact, not yet saved.
 pub fn train(dataset: &Dataset, request: &TrainModel) -> Result<ModelArtifact, TrainingError> {
     let started = Instant::now();
@@ -56,6 +63,7 @@ pub fn train(dataset: &Dataset, request: &TrainModel) -> Result<ModelArtifact, T
             ModelBody::Svm {
                 params: params.clone(),
                 svm: SvmModel::train(x, y, params)?,
+                background: explain::background(&train),
             }
         }
     };

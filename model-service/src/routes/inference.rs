@@ -1,18 +1,22 @@
-//! `POST /inference`: one passenger in, the probability of survival out; and
-//! `POST /inference/batch`: many at once, each answered as it would be alone.
+//! `POST /inference`: one passenger in, the probability of survival out (with `explain`,
+//! the contributions of its inputs too); `POST /inference/batch`: many at once, each answered
+//! as it would be alone; `POST /what-if`: the curves over age and fare and the nearest
+//! counterfactuals.
 
 use crate::error::ApiError;
+use crate::ml::{ModelArtifact, explain, what_if};
 use crate::state::AppState;
+use crate::state::LoadedModel;
 use axum::extract::State;
 use axum::{Router, routing::post};
 use lifeboat_api_types::{
     Algorithm, BatchResult, FieldErrors, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
-    InferenceRequest, InferenceResponse,
+    InferenceRequest, InferenceResponse, Passenger, WhatIfAnswer,
 };
 use lifeboat_service_kit::Json;
 use metrics::Histogram;
 use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 use uuid::Uuid;
 
@@ -20,13 +24,70 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inference", post(infer))
         .route("/inference/batch", post(infer_batch))
+        .route("/what-if", post(what_if))
 }
 
 async fn infer(
     State(state): State<AppState>,
     Json(request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
-    predict(&state, &request).map(Json)
+    if !request.explain {
+        return predict(&state, &request).map(Json);
+    }
+    let (model, passenger) = model_and_passenger(&state, &request)?;
+    let mut answer = answer(&model.artifact, &passenger);
+    let explained = off_the_inline_path(&state, move || {
+        explain::explain(&model.artifact, &passenger)
+    })
+    .await?;
+    match explained {
+        Ok(explanation) => {
+            answer.base = Some(explanation.base);
+            answer.contributions = Some(explanation.contributions);
+        }
+        Err(why) => answer.no_explanation = Some(why.into()),
+    }
+    Ok(Json(answer))
+}
+
+/// The probability over age and over fare, and the nearest changes that flip the verdict.
+async fn what_if(
+    State(state): State<AppState>,
+    Json(request): Json<InferenceRequest>,
+) -> Result<Json<WhatIfAnswer>, ApiError> {
+    let (model, passenger) = model_and_passenger(&state, &request)?;
+    let grid = state
+        .models
+        .grid()
+        .ok_or_else(|| ApiError::NotReady("the data set is not loaded yet".into()))?;
+    let prediction = answer(&model.artifact, &passenger);
+    let found = off_the_inline_path(&state, move || {
+        what_if::what_if(&model.artifact, &passenger, &grid)
+    })
+    .await?;
+    Ok(Json(WhatIfAnswer {
+        prediction,
+        age_curve: found.age_curve,
+        fare_curve: found.fare_curve,
+        counterfactual: found.counterfactual,
+        age_alternative: found.age_alternative,
+    }))
+}
+
+/// Runs `work` on the blocking pool, at most one per core at once, so that explanations
+/// never hold up the plain predictions answered inline.
+async fn off_the_inline_path<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _slot = state
+        .explain_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// Answers every item of the batch in order; an item that fails (a model that is not
@@ -58,6 +119,7 @@ async fn infer_batch(
         .items
         .iter()
         .map(|item| match predict(&state, &item.request) {
+            Ok(_) if item.request.explain => refused(explain_not_batched()),
             Ok(answer) => BatchResult::Ok(answer),
             Err(error) => refused(error),
         })
@@ -67,6 +129,17 @@ async fn infer_batch(
 
 /// The prediction for one request by the model it names, else the default model.
 fn predict(state: &AppState, request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
+    let (model, passenger) = model_and_passenger(state, request)?;
+    // A forest of 100 shallow trees or an SVM with a few hundred support vectors answers in
+    // microseconds: cheaper inline than a hop to the blocking pool.
+    Ok(answer(&model.artifact, &passenger))
+}
+
+/// The passenger of `request`, checked, and the model it names (else the default model).
+fn model_and_passenger(
+    state: &AppState,
+    request: &InferenceRequest,
+) -> Result<(Arc<LoadedModel>, Passenger), ApiError> {
     let passenger = request.passenger().map_err(ApiError::Validation)?;
     let model = state
         .models
@@ -75,20 +148,26 @@ fn predict(state: &AppState, request: &InferenceRequest) -> Result<InferenceResp
             Some(id) => ApiError::ModelNotFound(id),
             None => ApiError::NotReady("no model has been trained yet".into()),
         })?;
-    // A forest of 100 shallow trees or an SVM with a few hundred support vectors answers in
-    // microseconds: cheaper inline than a hop to the blocking pool.
-    let model = &model.artifact;
+    Ok((model, passenger))
+}
+
+/// `model`'s answer for `passenger`, its compute time recorded.
+fn answer(model: &ModelArtifact, passenger: &Passenger) -> InferenceResponse {
     let algorithm = model.algorithm();
     let started = Instant::now();
-    let prob = model.predict(&passenger);
+    let prob = model.predict(passenger);
     predict_duration(model.id, algorithm).record(started.elapsed().as_secs_f64());
-    Ok(InferenceResponse {
-        prob,
-        survived: prob >= 0.5,
-        model_id: model.id,
-        model_name: model.name.clone(),
-        algorithm,
-    })
+    InferenceResponse::new(prob, model.id, model.name.clone(), algorithm)
+}
+
+/// Explanations cost milliseconds each: a batch of them would hold the inline path.
+fn explain_not_batched() -> ApiError {
+    let mut fields = FieldErrors::new();
+    fields.insert(
+        "explain".into(),
+        "is answered by POST /inference only, not in batches".into(),
+    );
+    ApiError::Validation(fields)
 }
 
 /// One item's failure as the status and body it would have been answered with alone.

@@ -1,0 +1,281 @@
+//! Why a model gives a passenger the probability it does: exact contributions of its inputs
+//! that add up to the answer.
+//!
+//! - A forest is explained by TreeSHAP over its own columns ([`crate::ml::tree_shap`]); the
+//!   port's three one-hot columns become one `embarked` line.
+//! - An SVM is explained by exact Shapley values over the seven typed inputs, with the
+//!   interventional value function: the value of a set of inputs is the mean answer over the
+//!   background passengers with those inputs taken from the passenger explained. With seven
+//!   inputs that is every one of the 2^7 sets, no sampling.
+
+use crate::ml::{Feature, ModelArtifact, ModelBody, Preprocessing, Record};
+use lifeboat_api_types::{Contribution, Embarked, Passenger, Sex};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_xoshiro::Xoshiro256Plus;
+
+/// How many training passengers an SVM's explanations compare against: each explanation
+/// costs 2^7 × this many predictions.
+pub const BACKGROUND_ROWS: usize = 32;
+/// Seed of the background sample, so a model's background can be drawn again.
+const BACKGROUND_SEED: u64 = 7;
+
+/// An explanation: the model's average answer and what each input adds to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub base: f64,
+    pub contributions: Vec<Contribution>,
+}
+
+/// Why a model cannot be explained.
+pub const NOT_EXPLAINABLE: &str = "this model was saved without what its explanations need, \
+     and the data set it was trained on is not the one loaded";
+
+/// Explains `model`'s answer for `passenger`, or says why it cannot.
+pub fn explain(model: &ModelArtifact, passenger: &Passenger) -> Result<Explanation, &'static str> {
+    let pre = &model.preprocessing;
+    match &model.body {
+        ModelBody::RandomForest { forest, .. } => {
+            let mut row = Vec::with_capacity(pre.width());
+            pre.encode_into(passenger, &mut row);
+            let columns = forest.contributions(&row).ok_or(NOT_EXPLAINABLE)?;
+            let mut contributions: Vec<Contribution> = Vec::with_capacity(pre.features.len());
+            let mut values = columns.values.iter();
+            for &feature in &pre.features {
+                let width = if feature == Feature::Embarked { 3 } else { 1 };
+                let contribution = values.by_ref().take(width).sum();
+                contributions.push(line(feature, contribution, passenger, pre));
+            }
+            Ok(Explanation {
+                base: columns.base,
+                contributions,
+            })
+        }
+        ModelBody::Svm { background, .. } if !background.is_empty() => {
+            let inputs = inputs_of(&pre.features);
+            let (base, values) = shapley(&inputs, passenger, background, |p| model.predict(p));
+            let contributions = inputs
+                .iter()
+                .zip(values)
+                .map(|(&feature, contribution)| line(feature, contribution, passenger, pre))
+                .collect();
+            Ok(Explanation {
+                base,
+                contributions,
+            })
+        }
+        ModelBody::Svm { .. } => Err(NOT_EXPLAINABLE),
+    }
+}
+
+/// The typed inputs `features` are computed from, in the order of the passenger form.
+pub fn inputs_of(features: &[Feature]) -> Vec<Feature> {
+    let needs = |input: Feature| {
+        features.iter().any(|&f| {
+            f == input
+                || (matches!(f, Feature::FamilySize | Feature::IsAlone)
+                    && matches!(input, Feature::Sibsp | Feature::Parch))
+        })
+    };
+    Feature::BASIC.into_iter().filter(|&i| needs(i)).collect()
+}
+
+/// Exact interventional Shapley values of `inputs` for `passenger`: returns the value of the
+/// empty set (the mean answer over `background`) and one value per input.
+pub fn shapley(
+    inputs: &[Feature],
+    passenger: &Passenger,
+    background: &[Passenger],
+    predict: impl Fn(&Passenger) -> f64,
+) -> (f64, Vec<f64>) {
+    let n = inputs.len();
+    // The value of every set of inputs, a bit per input.
+    let value: Vec<f64> = (0..1usize << n)
+        .map(|set| {
+            let total: f64 = background
+                .iter()
+                .map(|b| {
+                    let mut mixed = *b;
+                    for (i, &input) in inputs.iter().enumerate() {
+                        if set & (1 << i) != 0 {
+                            copy_input(input, passenger, &mut mixed);
+                        }
+                    }
+                    predict(&mixed)
+                })
+                .sum();
+            total / background.len() as f64
+        })
+        .collect();
+    // Shapley weight |S|! (n - |S| - 1)! / n! of a set of |S| other inputs.
+    let factorial = |k: usize| (1..=k).map(|v| v as f64).product::<f64>();
+    let weight: Vec<f64> = (0..n)
+        .map(|size| factorial(size) * factorial(n - size - 1) / factorial(n))
+        .collect();
+    let values = (0..n)
+        .map(|i| {
+            (0..1usize << n)
+                .filter(|set| set & (1 << i) == 0)
+                .map(|set| weight[set.count_ones() as usize] * (value[set | (1 << i)] - value[set]))
+                .sum()
+        })
+        .collect();
+    (value[0], values)
+}
+
+/// Sets `input` of `to` to its value in `from`.
+fn copy_input(input: Feature, from: &Passenger, to: &mut Passenger) {
+    match input {
+        Feature::Pclass => to.pclass = from.pclass,
+        Feature::Sex => to.sex = from.sex,
+        Feature::Age => to.age = from.age,
+        Feature::Sibsp => to.sibsp = from.sibsp,
+        Feature::Parch => to.parch = from.parch,
+        Feature::Fare => to.fare = from.fare,
+        Feature::Embarked => to.embarked = from.embarked,
+        Feature::FamilySize | Feature::IsAlone => {}
+    }
+}
+
+/// A stratified sample of [`BACKGROUND_ROWS`] training passengers, survivors in the share
+/// they have in `train`, the same for the same rows.
+pub fn background(train: &[Record]) -> Vec<Passenger> {
+    let mut rng = Xoshiro256Plus::seed_from_u64(BACKGROUND_SEED);
+    let survivors = train.iter().filter(|r| r.survived).count();
+    let take_survivors =
+        ((BACKGROUND_ROWS * survivors) as f64 / train.len().max(1) as f64).round() as usize;
+    let mut sample = Vec::with_capacity(BACKGROUND_ROWS);
+    for (class, take) in [
+        (false, BACKGROUND_ROWS - take_survivors),
+        (true, take_survivors),
+    ] {
+        let mut rows: Vec<&Record> = train.iter().filter(|r| r.survived == class).collect();
+        rows.shuffle(&mut rng);
+        sample.extend(rows.iter().take(take).map(|r| r.passenger));
+    }
+    sample
+}
+
+/// An explanation's line for `feature`, with the passenger's value in words.
+fn line(feature: Feature, contribution: f64, p: &Passenger, pre: &Preprocessing) -> Contribution {
+    Contribution {
+        feature,
+        value: value_in_words(feature, p, pre),
+        contribution,
+    }
+}
+
+/// The passenger's value of `feature` as a person would say it; an unknown value names the
+/// value the model fills in.
+pub fn value_in_words(feature: Feature, p: &Passenger, pre: &Preprocessing) -> String {
+    let relatives = u16::from(p.sibsp) + u16::from(p.parch);
+    match feature {
+        Feature::Pclass => match p.pclass {
+            1 => "1st class".into(),
+            2 => "2nd class".into(),
+            _ => "3rd class".into(),
+        },
+        Feature::Sex => match p.sex {
+            Sex::Female => "female".into(),
+            Sex::Male => "male".into(),
+        },
+        Feature::Age => match p.age {
+            Some(age) => format!("{age}"),
+            None => format!("unknown (taken as {})", pre.age_median),
+        },
+        Feature::Sibsp => p.sibsp.to_string(),
+        Feature::Parch => p.parch.to_string(),
+        Feature::Fare => match p.fare {
+            Some(fare) => format!("{fare:.2}"),
+            None => format!("unknown (taken as {:.2})", pre.fare_median),
+        },
+        Feature::Embarked => match p.embarked {
+            Some(port) => port_name(port).into(),
+            None => format!("unknown (taken as {})", port_name(pre.embarked_mode)),
+        },
+        Feature::FamilySize => (relatives + 1).to_string(),
+        Feature::IsAlone => if relatives == 0 { "yes" } else { "no" }.into(),
+    }
+}
+
+/// The port's name.
+pub fn port_name(port: Embarked) -> &'static str {
+    match port {
+        Embarked::S => "Southampton",
+        Embarked::C => "Cherbourg",
+        Embarked::Q => "Queenstown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passenger(pclass: u8, sex: Sex, age: f64) -> Passenger {
+        Passenger {
+            pclass,
+            sex,
+            age: Some(age),
+            sibsp: 1,
+            parch: 0,
+            fare: Some(10.0),
+            embarked: Some(Embarked::S),
+        }
+    }
+
+    #[test]
+    fn shapley_values_of_an_additive_model_are_its_terms_against_the_background_mean() {
+        // f = 0.1·class + 0.3·female: each input's value is its own term's distance from
+        // the background mean of that term.
+        let f = |p: &Passenger| {
+            0.1 * f64::from(p.pclass) + if p.sex == Sex::Female { 0.3 } else { 0.0 }
+        };
+        let background = [passenger(3, Sex::Male, 30.0), passenger(1, Sex::Male, 40.0)];
+        let x = passenger(1, Sex::Female, 5.0);
+        let inputs = [Feature::Pclass, Feature::Sex, Feature::Age];
+        let (base, values) = shapley(&inputs, &x, &background, f);
+        assert!((base - (0.3 + 0.1) / 2.0).abs() < 1e-12);
+        assert!((values[0] - (0.1 - 0.2)).abs() < 1e-12, "{values:?}");
+        assert!((values[1] - 0.3).abs() < 1e-12, "{values:?}");
+        assert!(values[2].abs() < 1e-12, "age is not used: {values:?}");
+    }
+
+    #[test]
+    fn an_interaction_is_shared_equally_between_its_inputs() {
+        let f = |p: &Passenger| {
+            if p.pclass == 1 && p.sex == Sex::Female {
+                1.0
+            } else {
+                0.0
+            }
+        };
+        let background = [passenger(3, Sex::Male, 30.0)];
+        let x = passenger(1, Sex::Female, 30.0);
+        let (base, values) = shapley(&[Feature::Pclass, Feature::Sex], &x, &background, f);
+        assert_eq!(base, 0.0);
+        assert_eq!(values, [0.5, 0.5]);
+    }
+
+    #[test]
+    fn derived_features_are_explained_by_the_inputs_they_come_from() {
+        assert_eq!(
+            inputs_of(&[Feature::FamilySize, Feature::Sex]),
+            [Feature::Sex, Feature::Sibsp, Feature::Parch]
+        );
+        assert_eq!(inputs_of(&Feature::ALL), Feature::BASIC);
+    }
+
+    #[test]
+    fn the_background_keeps_the_survivor_share_and_is_drawn_the_same_each_time() {
+        let train: Vec<Record> = (0..300)
+            .map(|i| Record {
+                passenger: passenger(1 + (i % 3) as u8, Sex::Male, f64::from(i)),
+                survived: i % 3 == 0,
+            })
+            .collect();
+        let sample = background(&train);
+        assert_eq!(sample.len(), BACKGROUND_ROWS);
+        assert_eq!(sample.iter().filter(|p| p.pclass == 1).count(), 11);
+        assert_eq!(sample, background(&train));
+    }
+}
