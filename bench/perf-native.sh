@@ -7,6 +7,7 @@
 #   bench/perf-native.sh             the whole table, then the bare chain (about 13 minutes)
 #   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines
 #   bench/perf-native.sh soak        the five-minute soak (bench/soak.py) instead
+#   bench/perf-native.sh explain     explained against plain predictions (bench/explain-load.sh)
 #
 # The services talk on Unix sockets, as in compose (scripts/local-stack.sh; set
 # LIFEBOAT_SOCKET_DIR= for TCP on the ports instead). After the table, the same web-port runs
@@ -38,6 +39,8 @@ sleep 5  # let start-up settle, so "before" is the idle footprint
 if [ "${1:-}" = soak ]; then
   shift
   python3 bench/soak.py "$@"
+elif [ "${1:-}" = explain ]; then
+  bench/explain-load.sh "http://127.0.0.1:$FRONTEND_PORT"
 else
   python3 bench/perf.py "$@"
   # The bare chain beside the stack, its web port on 8090: first its own rows, then both

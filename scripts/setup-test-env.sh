@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, idempotently:
-# PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target,
+# PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target, shap (PyPI),
 # wasm-bindgen-cli at the version in Cargo.lock, cargo-llvm-cov with llvm-tools, PyJWT,
 # promtool, ffmpeg (videos of failed browser tests), the e2e suite's npm packages, and
 # Docker with Compose (running) and the base images the Dockerfile and compose file name.
@@ -61,6 +61,10 @@ python3 -c 'import jwt' 2>/dev/null || {
   log "installing PyJWT"
   python3 -m pip install -q --disable-pip-version-check PyJWT 2>&1 | grep -v 'as the .root. user' || true
 }
+
+# The reference implementations our explanations are checked against (shap, from PyPI),
+# in a virtual environment under target/ (the model service's tests find it there).
+tests/reference/setup.sh >/dev/null
 
 # Virtual environments, for schemathesis (tests/api-fuzz installs it into target/): Debian's
 # own python3 needs python3-venv for that.

@@ -33,6 +33,9 @@ pub enum ModelServiceError {
 pub struct ModelClient {
     http: Upstream,
     predictions: batcher::Batcher,
+    /// Explained predictions batch among themselves: an explanation costs milliseconds of
+    /// the model service's blocking pool, and must not hold up a batch of plain ones.
+    explanations: batcher::Batcher,
     training_timeout: Duration,
 }
 
@@ -48,6 +51,7 @@ impl ModelClient {
         let http = Upstream::new(base_url, connect_timeout, timeout)?;
         Ok(Self {
             predictions: batcher::Batcher::new(http.clone()),
+            explanations: batcher::Batcher::new(http.clone()),
             http,
             training_timeout,
         })
@@ -62,18 +66,14 @@ impl ModelClient {
         self.predictions.infer(request, request_id).await
     }
 
-    /// A prediction with its explanation. Sent alone, never in a batch: an explanation costs
-    /// milliseconds, where a batch's plain predictions cost microseconds.
+    /// A prediction with its explanation (`request.explain`), batched with other explained
+    /// predictions only.
     pub async fn explain(
         &self,
-        request: &InferenceRequest,
-        request_id: Option<&HeaderValue>,
+        request: InferenceRequest,
+        request_id: Option<String>,
     ) -> Result<InferenceResponse, ModelServiceError> {
-        let call = with_request_id(
-            self.request(Method::POST, "/inference", Some(request)),
-            request_id,
-        );
-        read(self.http.send(call).await)
+        self.explanations.infer(request, request_id).await
     }
 
     /// The curves over age and fare and the nearest counterfactuals for a passenger.

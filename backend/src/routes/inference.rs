@@ -53,17 +53,14 @@ async fn infer(
 ) -> Result<Json<InferenceResponse>, ApiError> {
     let model_id = checked(&state, &caller, &mut request).await?;
     let started = Instant::now();
+    let request_id = caller
+        .request_id
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let outcome = if request.explain {
-        state
-            .model
-            .explain(&request, caller.request_id.as_ref())
-            .await
+        state.model.explain(request, request_id).await
     } else {
-        let request_id = caller
-            .request_id
-            .as_ref()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
         state.model.infer(request, request_id).await
     };
     let seconds = started.elapsed().as_secs_f64();

@@ -1,6 +1,7 @@
 //! The random forest: linfa-trees grows its trees, our own struct keeps its trees so it can be
 //! saved and predicts a probability as the mean of the trees' leaf probabilities.
 
+use crate::ml::tree_shap::ShapTables;
 pub use lifeboat_api_types::ForestParams;
 use linfa::prelude::Fit;
 use linfa::{Dataset, error::Error as LinfaError};
@@ -10,6 +11,7 @@ use rand::Rng;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Weight of a "did not survive" row in a tree's bootstrap sample: a hair above 1 so that no
 /// leaf's class counts are ever exactly equal (see [`Forest`]).
@@ -23,9 +25,19 @@ pub const TIE_BREAK: f32 = 1.001;
 /// per process), and then prunes by those labels, so the same seed grows different forests.
 /// We bag linfa-trees ourselves instead, weighting class 0 by [`TIE_BREAK`] so counts never
 /// tie, and fill the leaves with probabilities computed from the training rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Forest {
     pub(crate) trees: Vec<Tree>,
+    /// What explanations precompute from the trees, made at the first explanation.
+    #[serde(skip)]
+    pub(crate) shap_tables: OnceLock<ShapTables>,
+}
+
+impl PartialEq for Forest {
+    /// The same trees; whether the explanation tables were made yet does not matter.
+    fn eq(&self, other: &Self) -> bool {
+        self.trees == other.trees
+    }
 }
 
 /// One tree, its nodes in a flat list with the root first.
@@ -76,7 +88,14 @@ impl Forest {
             let tree = tree_params.fit(&bag)?;
             trees.push(Tree::from_linfa(&tree, &columns, &x, &y));
         }
-        Ok(Self { trees })
+        Ok(Self::from_trees(trees))
+    }
+
+    pub(crate) fn from_trees(trees: Vec<Tree>) -> Self {
+        Self {
+            trees,
+            shap_tables: OnceLock::new(),
+        }
     }
 
     /// The probability of survival for one encoded row.
@@ -117,6 +136,7 @@ impl Forest {
         for tree in &mut self.trees {
             tree.covers = covers(&tree.nodes, x);
         }
+        self.shap_tables = OnceLock::new();
     }
 }
 

@@ -1,26 +1,30 @@
 //! Exact per-prediction contributions of a forest's columns: path-dependent TreeSHAP
 //! (Lundberg et al., 2020, "From local explanations to global understanding with
-//! explainable AI for trees", Algorithm 2), on our flat trees weighted by their node covers.
+//! explainable AI for trees"), on our flat trees weighted by their node covers.
 //!
 //! For each tree the contributions add up to the tree's answer minus its expected answer
 //! over the training rows (the root's cover-weighted mean); the forest's are the mean over
 //! its trees, so `base + Σ contributions = prob`.
+//!
+//! Computed leaf by leaf, with tables made once per forest (the idea of Yang's Fast TreeSHAP
+//! v2, 2021). A leaf's path splits on `d` distinct columns; for column `j` let `z_j` be the
+//! share of training rows that follow the path's splits on `j` (the product of the cover
+//! ratios) and call `j` *hot* when the explained row follows all of them. With `H` the hot
+//! columns and `P = Π z_j` over the others, the leaf with value `v` adds
+//!
+//! - `v (1 - z_i) P G(H \ {i})` to a hot column `i`, and `-v P G(H)` to every other one,
+//!
+//! where `G(K) = Σ_{S ⊆ K} W(|S|) Π_{j ∈ K \ S} z_j` and `W(k) = k! (d - 1 - k)! / d!` are the
+//! Shapley weights: the sums that Algorithm 2's EXTEND and UNWIND build path by path,
+//! written out. `G` depends only on the leaf and `K`, so it is tabulated for every `K` (2^d
+//! values; a leaf deeper than [`TABULATED_DEPTH`] computes it when asked): explaining a row is
+//! then one comparison per split and a few products per leaf.
 
 use crate::ml::forest::{Forest, Node, Tree};
 use serde::Serialize;
 
-/// One element of the path of unique features from the root to a node.
-#[derive(Debug, Clone, Copy, Default)]
-struct PathElement {
-    /// Column of the split; `None` for the root's placeholder.
-    feature: Option<usize>,
-    /// Share of the training rows that take this branch (the feature left out).
-    zero_fraction: f64,
-    /// 1 when the explained row takes this branch (the feature known), else 0.
-    one_fraction: f64,
-    /// The permutation weight of the subsets of this size.
-    weight: f64,
-}
+/// Leaves whose paths split on at most this many distinct columns get a table of 2^d values.
+const TABULATED_DEPTH: usize = 10;
 
 /// What a forest's explanation of one row comes to, per column of the row.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +35,41 @@ pub struct ColumnContributions {
     pub values: Vec<f64>,
 }
 
+/// Everything about a forest's trees that does not depend on the row explained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapTables {
+    base: f64,
+    trees: Vec<TreeTable>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct TreeTable {
+    leaves: Vec<Leaf>,
+    /// Every leaf's path: the split nodes, which way the path goes, the slot of the column.
+    steps: Vec<Step>,
+    /// Every leaf's distinct columns and their `z`.
+    slots: Vec<(usize, f64)>,
+    /// Every tabulated leaf's `G`, indexed by the bit set of the slots in `K`.
+    g: Vec<f64>,
+    tabulated_depth: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Leaf {
+    value: f64,
+    steps: std::ops::Range<usize>,
+    slots: std::ops::Range<usize>,
+    /// Where its `G` table starts, when it has one.
+    g: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Step {
+    node: usize,
+    left: bool,
+    slot: usize,
+}
+
 impl Forest {
     /// The exact TreeSHAP contributions of each column of the encoded `row`, or `None` for a
     /// forest whose covers are unknown.
@@ -38,23 +77,26 @@ impl Forest {
         if !self.has_covers() || self.trees.is_empty() {
             return None;
         }
+        let tables = self
+            .shap_tables
+            .get_or_init(|| ShapTables::new(&self.trees, TABULATED_DEPTH));
         let scale = 1.0 / self.trees.len() as f64;
         let mut values = vec![0.0; row.len()];
-        let mut base = 0.0;
-        for tree in &self.trees {
-            base += tree.expected_value(0) * scale;
-            let depth = tree.depth();
-            // Each level of the recursion keeps its own copy of the path, one after another.
-            let mut paths = vec![PathElement::default(); (depth + 2) * (depth + 3) / 2];
-            let mut walk = Walk {
-                tree,
-                row,
-                scale,
-                values: &mut values,
-            };
-            walk.recurse(0, &mut paths, 0, 1.0, 1.0, None);
+        let mut goes_left = Vec::new();
+        for (tree, table) in self.trees.iter().zip(&tables.trees) {
+            goes_left.clear();
+            goes_left.extend(tree.nodes.iter().map(|node| match *node {
+                Node::Split {
+                    feature, threshold, ..
+                } => row[feature] <= threshold,
+                Node::Leaf { .. } => false,
+            }));
+            table.add(&goes_left, scale, &mut values);
         }
-        Some(ColumnContributions { base, values })
+        Some(ColumnContributions {
+            base: tables.base,
+            values,
+        })
     }
 
     /// The trees in the form of the `shap` library's custom tree models (values already
@@ -64,6 +106,152 @@ impl Forest {
         let scale = 1.0 / self.trees.len().max(1) as f64;
         self.trees.iter().map(|t| t.shap_export(scale)).collect()
     }
+}
+
+impl ShapTables {
+    /// The tables of `trees`, `G` tabulated for leaves with at most `tabulated_depth` columns.
+    fn new(trees: &[Tree], tabulated_depth: usize) -> Self {
+        let scale = 1.0 / trees.len().max(1) as f64;
+        Self {
+            base: trees.iter().map(|t| t.expected_value(0) * scale).sum(),
+            trees: trees
+                .iter()
+                .map(|t| TreeTable::new(t, tabulated_depth))
+                .collect(),
+        }
+    }
+}
+
+impl TreeTable {
+    fn new(tree: &Tree, tabulated_depth: usize) -> Self {
+        let mut table = Self {
+            leaves: Vec::new(),
+            steps: Vec::new(),
+            slots: Vec::new(),
+            g: Vec::new(),
+            tabulated_depth,
+        };
+        table.walk(tree, 0, &mut Vec::new());
+        table
+    }
+
+    /// Visits the leaves below `node`; `path` holds the splits above it.
+    fn walk(&mut self, tree: &Tree, node: usize, path: &mut Vec<(usize, usize, bool, f64)>) {
+        match tree.nodes[node] {
+            Node::Leaf { prob } => self.add_leaf(prob, path),
+            Node::Split {
+                feature,
+                left,
+                right,
+                ..
+            } => {
+                let cover = f64::from(tree.covers[node]);
+                for (child, goes_left) in [(left, true), (right, false)] {
+                    let share = if cover > 0.0 {
+                        f64::from(tree.covers[child]) / cover
+                    } else {
+                        0.0
+                    };
+                    path.push((node, feature, goes_left, share));
+                    self.walk(tree, child, path);
+                    path.pop();
+                }
+            }
+        }
+    }
+
+    /// Records a leaf reached through `path` (node, column, went left, cover share).
+    fn add_leaf(&mut self, value: f64, path: &[(usize, usize, bool, f64)]) {
+        let (step_start, slot_start) = (self.steps.len(), self.slots.len());
+        for &(node, column, left, share) in path {
+            let slot = match self.slots[slot_start..].iter().position(|s| s.0 == column) {
+                Some(found) => {
+                    self.slots[slot_start + found].1 *= share;
+                    found
+                }
+                None => {
+                    self.slots.push((column, share));
+                    self.slots.len() - 1 - slot_start
+                }
+            };
+            self.steps.push(Step { node, left, slot });
+        }
+        let slots = slot_start..self.slots.len();
+        let g = (slots.len() <= self.tabulated_depth).then(|| {
+            let start = self.g.len();
+            let z: Vec<f64> = self.slots[slots.clone()].iter().map(|s| s.1).collect();
+            self.g.extend((0..1usize << z.len()).map(|k| g_of(&z, k)));
+            start
+        });
+        self.leaves.push(Leaf {
+            value,
+            steps: step_start..self.steps.len(),
+            slots,
+            g,
+        });
+    }
+
+    /// Adds this tree's contributions, times `scale`, to `values`; `goes_left` says for each
+    /// split node which way the row goes.
+    fn add(&self, goes_left: &[bool], scale: f64, values: &mut [f64]) {
+        let mut z = Vec::new();
+        for leaf in &self.leaves {
+            let slots = &self.slots[leaf.slots.clone()];
+            let d = slots.len();
+            if d == 0 {
+                continue;
+            }
+            let mut hot = (1usize << d) - 1;
+            for step in &self.steps[leaf.steps.clone()] {
+                if goes_left[step.node] != step.left {
+                    hot &= !(1 << step.slot);
+                }
+            }
+            let cold_product: f64 = (0..d)
+                .filter(|i| hot & (1 << i) == 0)
+                .map(|i| slots[i].1)
+                .product();
+            let mut g = |k: usize| match leaf.g {
+                Some(start) => self.g[start + k],
+                None => {
+                    z.clear();
+                    z.extend(slots.iter().map(|s| s.1));
+                    g_of(&z, k)
+                }
+            };
+            let weight = leaf.value * scale * cold_product;
+            let cold = -weight * g(hot);
+            for (i, &(column, zero)) in slots.iter().enumerate() {
+                values[column] += if hot & (1 << i) != 0 {
+                    weight * (1.0 - zero) * g(hot & !(1 << i))
+                } else {
+                    cold
+                };
+            }
+        }
+    }
+}
+
+/// `G(K) = Σ_{S ⊆ K} W(|S|) Π_{j ∈ K \ S} z_j` for the slots in bit set `k`, with
+/// `W(s) = s! (d - 1 - s)! / d!` and `d = z.len()` (0 for `s >= d`).
+fn g_of(z: &[f64], k: usize) -> f64 {
+    let d = z.len();
+    // e[m]: the sum over subsets T of K with |T| = m of Π_{j ∈ T} z_j.
+    let mut e = vec![0.0; d + 1];
+    e[0] = 1.0;
+    let mut size = 0;
+    for (j, &zj) in z.iter().enumerate() {
+        if k & (1 << j) != 0 {
+            size += 1;
+            for m in (1..=size).rev() {
+                e[m] += e[m - 1] * zj;
+            }
+        }
+    }
+    let factorial = |n: usize| (1..=n).map(|v| v as f64).product::<f64>();
+    (0..=size.min(d.saturating_sub(1)))
+        .map(|s| factorial(s) * factorial(d - 1 - s) / factorial(d) * e[size - s])
+        .sum()
 }
 
 /// A tree as `shap.TreeExplainer` reads a custom model: parallel arrays over the nodes,
@@ -96,17 +284,6 @@ impl Tree {
         }
     }
 
-    /// The number of splits on the longest path from the root.
-    fn depth(&self) -> usize {
-        fn below(nodes: &[Node], at: usize) -> usize {
-            match nodes[at] {
-                Node::Leaf { .. } => 0,
-                Node::Split { left, right, .. } => 1 + below(nodes, left).max(below(nodes, right)),
-            }
-        }
-        below(&self.nodes, 0)
-    }
-
     fn shap_export(&self, scale: f64) -> ShapTree {
         let n = self.nodes.len();
         let mut tree = ShapTree {
@@ -136,155 +313,6 @@ impl Tree {
         }
         tree
     }
-}
-
-/// One tree's explanation of one row, accumulated into `values`.
-struct Walk<'a> {
-    tree: &'a Tree,
-    row: &'a [f64],
-    scale: f64,
-    values: &'a mut [f64],
-}
-
-impl Walk<'_> {
-    /// Algorithm 2's RECURSE. `paths` holds this level's path at its start (the parent's
-    /// `unique_depth` elements, copied) followed by room for the levels below.
-    fn recurse(
-        &mut self,
-        node: usize,
-        paths: &mut [PathElement],
-        unique_depth: usize,
-        zero_fraction: f64,
-        one_fraction: f64,
-        feature: Option<usize>,
-    ) {
-        let (path, below) = paths.split_at_mut(unique_depth + 1);
-        extend(path, unique_depth, zero_fraction, one_fraction, feature);
-        match self.tree.nodes[node] {
-            Node::Leaf { prob } => {
-                for i in 1..=unique_depth {
-                    let weight = unwound_sum(path, unique_depth, i);
-                    let element = path[i];
-                    if let Some(column) = element.feature {
-                        self.values[column] += weight
-                            * (element.one_fraction - element.zero_fraction)
-                            * prob
-                            * self.scale;
-                    }
-                }
-            }
-            Node::Split {
-                feature: split,
-                threshold,
-                left,
-                right,
-            } => {
-                let (hot, cold) = if self.row[split] <= threshold {
-                    (left, right)
-                } else {
-                    (right, left)
-                };
-                let cover = f64::from(self.tree.covers[node]);
-                let share = |child: usize| {
-                    if cover > 0.0 {
-                        f64::from(self.tree.covers[child]) / cover
-                    } else {
-                        0.0
-                    }
-                };
-                let (hot_zero, cold_zero) = (share(hot), share(cold));
-                // A feature split on again above: undo its element, so each feature is on
-                // the path once, with the product of its fractions.
-                let mut depth = unique_depth;
-                let (mut incoming_zero, mut incoming_one) = (1.0, 1.0);
-                if let Some(k) = (1..=depth).find(|&k| path[k].feature == Some(split)) {
-                    incoming_zero = path[k].zero_fraction;
-                    incoming_one = path[k].one_fraction;
-                    unwind(path, depth, k);
-                    depth -= 1;
-                }
-                for (child, zero, one) in [
-                    (hot, hot_zero * incoming_zero, incoming_one),
-                    (cold, cold_zero * incoming_zero, 0.0),
-                ] {
-                    // The child extends its own copy of this path.
-                    below[..=depth].copy_from_slice(&path[..=depth]);
-                    self.recurse(child, below, depth + 1, zero, one, Some(split));
-                }
-            }
-        }
-    }
-}
-
-/// Algorithm 2's EXTEND: adds an element to the path and updates the subset weights.
-fn extend(
-    path: &mut [PathElement],
-    unique_depth: usize,
-    zero_fraction: f64,
-    one_fraction: f64,
-    feature: Option<usize>,
-) {
-    path[unique_depth] = PathElement {
-        feature,
-        zero_fraction,
-        one_fraction,
-        weight: if unique_depth == 0 { 1.0 } else { 0.0 },
-    };
-    let d = unique_depth as f64;
-    for i in (0..unique_depth).rev() {
-        let fi = i as f64;
-        path[i + 1].weight += one_fraction * path[i].weight * (fi + 1.0) / (d + 1.0);
-        path[i].weight = zero_fraction * path[i].weight * (d - fi) / (d + 1.0);
-    }
-}
-
-/// Algorithm 2's UNWIND: removes element `index` from the path, undoing its EXTEND.
-fn unwind(path: &mut [PathElement], unique_depth: usize, index: usize) {
-    let PathElement {
-        zero_fraction,
-        one_fraction,
-        ..
-    } = path[index];
-    let d = unique_depth as f64;
-    let mut next_one_portion = path[unique_depth].weight;
-    for i in (0..unique_depth).rev() {
-        let fi = i as f64;
-        if one_fraction != 0.0 {
-            let kept = path[i].weight;
-            path[i].weight = next_one_portion * (d + 1.0) / ((fi + 1.0) * one_fraction);
-            next_one_portion = kept - path[i].weight * zero_fraction * (d - fi) / (d + 1.0);
-        } else {
-            path[i].weight = path[i].weight * (d + 1.0) / (zero_fraction * (d - fi));
-        }
-    }
-    for i in index..unique_depth {
-        path[i].feature = path[i + 1].feature;
-        path[i].zero_fraction = path[i + 1].zero_fraction;
-        path[i].one_fraction = path[i + 1].one_fraction;
-    }
-}
-
-/// The total weight the path would have with element `index` unwound, without unwinding it.
-fn unwound_sum(path: &[PathElement], unique_depth: usize, index: usize) -> f64 {
-    let PathElement {
-        zero_fraction,
-        one_fraction,
-        ..
-    } = path[index];
-    let d = unique_depth as f64;
-    let mut next_one_portion = path[unique_depth].weight;
-    let mut total = 0.0;
-    for i in (0..unique_depth).rev() {
-        let fi = i as f64;
-        if one_fraction != 0.0 {
-            let tmp = next_one_portion * (d + 1.0) / ((fi + 1.0) * one_fraction);
-            total += tmp;
-            next_one_portion = path[i].weight - tmp * zero_fraction * ((d - fi) / (d + 1.0));
-        } else if zero_fraction != 0.0 {
-            total += (path[i].weight / zero_fraction) / ((d - fi) / (d + 1.0));
-        }
-    }
-    total
 }
 
 #[cfg(test)]
@@ -384,9 +412,7 @@ mod tests {
         for row in x.rows().into_iter().take(20) {
             let row = row.to_vec();
             for tree in &forest.trees {
-                let single = Forest {
-                    trees: vec![tree.clone()],
-                };
+                let single = Forest::from_trees(vec![tree.clone()]);
                 let ours = single.contributions(&row).unwrap().values;
                 let exact = brute_force(tree, &row, 4);
                 for (a, b) in ours.iter().zip(&exact) {
@@ -414,6 +440,19 @@ mod tests {
         let share = y.iter().filter(|&&l| l == 1).count() as f64 / y.len() as f64;
         let base = forest.contributions(&x.row(0).to_vec()).unwrap().base;
         assert!((base - share).abs() < 1e-12, "{base} vs {share}");
+    }
+
+    #[test]
+    fn leaves_without_a_table_give_the_same_contributions() {
+        let (forest, x) = forest(10, 8);
+        let row = x.row(3).to_vec();
+        let tabulated = forest.contributions(&row).unwrap();
+        let computed = Forest::from_trees(forest.trees.clone());
+        computed
+            .shap_tables
+            .set(ShapTables::new(&computed.trees, 0))
+            .unwrap();
+        assert_eq!(computed.contributions(&row).unwrap(), tabulated);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `POST /inference`: one passenger in, the probability of survival out (with `explain`,
 //! the contributions of its inputs too); `POST /inference/batch`: many at once, each answered
-//! as it would be alone; `POST /what-if`: the curves over age and fare and the nearest
+//! as it would be alone (explained ones too, off the inline path); `POST /what-if`: the curves over age and fare and the nearest
 //! counterfactuals.
 
 use crate::error::ApiError;
@@ -32,22 +32,12 @@ async fn infer(
     Json(request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
     if !request.explain {
-        return predict(&state, &request).map(Json);
+        return respond(&state, &request).map(Json);
     }
-    let (model, passenger) = model_and_passenger(&state, &request)?;
-    let mut answer = answer(&model.artifact, &passenger);
-    let explained = off_the_inline_path(&state, move || {
-        explain::explain(&model.artifact, &passenger)
-    })
-    .await?;
-    match explained {
-        Ok(explanation) => {
-            answer.base = Some(explanation.base);
-            answer.contributions = Some(explanation.contributions);
-        }
-        Err(why) => answer.no_explanation = Some(why.into()),
-    }
-    Ok(Json(answer))
+    let shared = state.clone();
+    off_the_inline_path(&state, move || respond(&shared, &request))
+        .await?
+        .map(Json)
 }
 
 /// The probability over age and over fare, and the nearest changes that flip the verdict.
@@ -114,25 +104,45 @@ async fn infer_batch(
         lifeboat_service_kit::telemetry::record_request_ids(request_ids.join(" "));
     }
     // Each prediction costs microseconds: a full batch is still cheaper inline than a hop
-    // to the blocking pool.
-    let results = batch
-        .items
-        .iter()
-        .map(|item| match predict(&state, &item.request) {
-            Ok(_) if item.request.explain => refused(explain_not_batched()),
-            Ok(answer) => BatchResult::Ok(answer),
-            Err(error) => refused(error),
-        })
-        .collect();
+    // to the blocking pool. Explanations cost more: a batch with one goes there whole.
+    let results = if batch.items.iter().any(|item| item.request.explain) {
+        let shared = state.clone();
+        off_the_inline_path(&state, move || answer_all(&shared, &batch)).await?
+    } else {
+        answer_all(&state, &batch)
+    };
     Ok(Json(InferenceBatchAnswer { results }))
 }
 
-/// The prediction for one request by the model it names, else the default model.
-fn predict(state: &AppState, request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
+/// Each item's result, in order.
+fn answer_all(state: &AppState, batch: &InferenceBatch) -> Vec<BatchResult> {
+    batch
+        .items
+        .iter()
+        .map(|item| match respond(state, &item.request) {
+            Ok(answer) => BatchResult::Ok(answer),
+            Err(error) => refused(error),
+        })
+        .collect()
+}
+
+/// The answer to `request` by the model it names, else the default model, with its
+/// explanation when it asks for one. A plain prediction (a forest of 100 shallow trees, an
+/// SVM with a few hundred support vectors) costs microseconds: cheaper inline than a hop to
+/// the blocking pool.
+fn respond(state: &AppState, request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
     let (model, passenger) = model_and_passenger(state, request)?;
-    // A forest of 100 shallow trees or an SVM with a few hundred support vectors answers in
-    // microseconds: cheaper inline than a hop to the blocking pool.
-    Ok(answer(&model.artifact, &passenger))
+    let mut answer = answer(&model.artifact, &passenger);
+    if request.explain {
+        match explain::explain(&model.artifact, &passenger) {
+            Ok(explanation) => {
+                answer.base = Some(explanation.base);
+                answer.contributions = Some(explanation.contributions);
+            }
+            Err(why) => answer.no_explanation = Some(why.into()),
+        }
+    }
+    Ok(answer)
 }
 
 /// The passenger of `request`, checked, and the model it names (else the default model).
@@ -158,16 +168,6 @@ fn answer(model: &ModelArtifact, passenger: &Passenger) -> InferenceResponse {
     let prob = model.predict(passenger);
     predict_duration(model.id, algorithm).record(started.elapsed().as_secs_f64());
     InferenceResponse::new(prob, model.id, model.name.clone(), algorithm)
-}
-
-/// Explanations cost milliseconds each: a batch of them would hold the inline path.
-fn explain_not_batched() -> ApiError {
-    let mut fields = FieldErrors::new();
-    fields.insert(
-        "explain".into(),
-        "is answered by POST /inference only, not in batches".into(),
-    );
-    ApiError::Validation(fields)
 }
 
 /// One item's failure as the status and body it would have been answered with alone.

@@ -226,20 +226,23 @@ async fn a_model_saved_before_format_2_is_explained_from_its_training_rows() {
 }
 
 #[tokio::test]
-async fn an_explanation_is_refused_in_a_batch_and_an_invalid_passenger_gets_422() {
+async fn a_batch_answers_explained_items_with_their_explanation_and_an_invalid_one_with_422() {
     let app = spawn_app().await;
     app.train_default(Algorithm::RandomForest).await;
-    let batch = json!({"items": [{"request": {
-        "pclass": 1, "sex": "female", "sibsp": 0, "parch": 0, "explain": true
-    }}]});
+    let passenger = json!({"pclass": 1, "sex": "female", "sibsp": 0, "parch": 0});
+    let mut explained = passenger.clone();
+    explained["explain"] = json!(true);
+    let batch = json!({"items": [{"request": explained}, {"request": passenger}]});
     let answer: serde_json::Value = app
         .post("/inference/batch", &batch)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(answer["results"][0]["refused"]["status"], 422);
-    assert!(answer["results"][0]["refused"]["error"]["fields"]["explain"].is_string());
+    let alone: serde_json::Value = app.infer(explained).await.json().await.unwrap();
+    assert_eq!(answer["results"][0]["ok"], alone);
+    assert!(alone["contributions"].is_array());
+    assert!(answer["results"][1]["ok"].get("contributions").is_none());
 
     let response = app
         .infer(json!({"pclass": 7, "sex": "female", "sibsp": 0, "parch": 0, "explain": true}))
