@@ -43,5 +43,6 @@ stage "fmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "tests + coverage gate" scripts/coverage.sh
 stage "promtool check config" promtool check config prometheus/prometheus.yml
+stage "promtool test rules" promtool test rules prometheus/alerts.test.yml
 stage "release tooling tests" python3 -m unittest discover -s tests/release
 stage "compose stack + e2e" scripts/compose-e2e.sh

@@ -87,6 +87,10 @@ fn describe_metrics() {
         "Time to compute one prediction in the model, by model and algorithm"
     );
     metrics::describe_gauge!("models_loaded", "Models loaded in memory");
+    metrics::describe_gauge!(
+        "model_service_ready",
+        "1 once the data set is loaded (the service can train), 0 before"
+    );
     metrics::describe_counter!(
         "model_trainings_total",
         "Trainings run by the model service, by algorithm and status"
@@ -112,6 +116,7 @@ fn describe_metrics() {
         }
     }
     metrics::gauge!("model_trainings_in_progress").increment(0.0);
+    metrics::gauge!("model_service_ready").increment(0.0);
 }
 
 /// First wait before trying again to load the data set; it doubles up to [`MAX_RETRY_WAIT`].

@@ -114,6 +114,7 @@ impl ModelStore {
         inner.grid = Some(Arc::new(grid));
         inner.problem = None;
         inner.refresh();
+        metrics::gauge!("model_service_ready").set(1.0);
     }
 
     /// The what-if grid of the training rows, once the data set is loaded.
@@ -129,6 +130,7 @@ impl ModelStore {
     /// Records why the data set is missing (shown by `/ready`).
     pub fn set_problem(&self, problem: impl Into<String>) {
         self.write().problem = Some(problem.into());
+        metrics::gauge!("model_service_ready").set(0.0);
     }
 
     /// Why the service is not ready (cannot train), or `None` when it is.

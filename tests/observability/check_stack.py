@@ -39,6 +39,7 @@ COMPOSE_SERVICE = {"frontend-service": "frontend", "backend": "backend",
 ADMIN_EMAIL = os.environ.get("ADMIN_EMAIL", "admin@lifeboat.test")
 ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "local-admin-password")
 DASHBOARD = os.path.join(ROOT, "grafana", "dashboards", "services_overview.json")
+ALERTS = os.path.join(ROOT, "prometheus", "alerts.yml")
 DATASOURCES = os.path.join(ROOT, "grafana", "provisioning", "datasources", "prometheus.yml")
 
 HTTP_SERIES = ["http_requests_total", "http_request_duration_seconds_bucket",
@@ -51,7 +52,7 @@ DOMAIN_SERIES = {
                 "active_model", "db_pool_connections", "db_pool_max_connections"],
     "model-service": ["model_predict_duration_seconds_bucket", "models_loaded",
                       "model_trainings_total", "model_training_duration_seconds_bucket",
-                      "model_trainings_in_progress"],
+                      "model_trainings_in_progress", "model_service_ready"],
 }
 # Series Prometheus makes itself for every target rather than reading them from it.
 PROMETHEUS_SERIES = {"up", "scrape_duration_seconds"}
@@ -202,6 +203,36 @@ def check_dashboard(exported):
     print(f"  {queries} queries in {len(dashboard['panels'])} panels name only exported metrics")
 
 
+def alert_expressions(text):
+    """Each rule's `expr` in alerts.yml, written on one line or as a `|` block."""
+    found = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        match = re.match(r"^(\s*)expr:\s*(.*)$", line)
+        if not match:
+            continue
+        if match.group(2).strip() != "|":
+            found.append(match.group(2))
+            continue
+        indent, block = len(match.group(1)), []
+        for following in lines[i + 1:]:
+            if following.strip() and len(following) - len(following.lstrip()) <= indent:
+                break
+            block.append(following.strip())
+        found.append(" ".join(block))
+    return found
+
+
+def check_alerts(exported):
+    with open(ALERTS, encoding="utf-8") as f:
+        expressions = alert_expressions(f.read())
+    assert len(expressions) >= 6, f"only {len(expressions)} alert rules found"
+    for expr in expressions:
+        unknown = metric_names(expr) - exported - PROMETHEUS_SERIES
+        assert not unknown, f"the alert {expr!r} reads {unknown}, not exported"
+    print(f"  {len(expressions)} alert rules name only exported metrics")
+
+
 def main():
     print("--- requests of each kind")
     status, body = call("POST", "/api/auth/login",
@@ -244,6 +275,7 @@ def main():
                           seconds=25)
     print("--- the Grafana dashboard")
     check_dashboard(exported)
+    check_alerts(exported)
     call("DELETE", f"/api/models/{job['model_id']}", token=admin_token)
     print("observability checks passed")
 
