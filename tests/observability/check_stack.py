@@ -160,6 +160,16 @@ def check_request_ids(admin_token, admin_id):
     assert all(e["span"].get("user_id") == admin_id for e in events), events
     print(f"  the backend's line for {request_id} names user {admin_id}")
 
+    request_id = f"obs-signed-in-{uuid.uuid4().hex[:12]}"
+    status, _ = call("POST", "/api/inference",
+                     {"pclass": 1, "sex": "female", "sibsp": 0, "parch": 0},
+                     token=admin_token, request_id=request_id)
+    assert status == 200, f"a signed-in prediction answered {status}"
+    events = eventually("the backend's line for a signed-in prediction",
+                        lambda: lines_with_request_id("backend", request_id), seconds=10)
+    assert all(e["span"].get("user_id") == admin_id for e in events), events
+    print(f"  the backend's line for the signed-in prediction {request_id} names the user")
+
 
 def check_no_secrets(secrets):
     for service in SERVICES:

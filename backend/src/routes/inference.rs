@@ -186,9 +186,12 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_in =
-            bearer_token(&parts.headers).is_some_and(|token| state.jwt.verify(token).is_some());
-        let anonymous_client = if signed_in {
+        let claims = bearer_token(&parts.headers).and_then(|token| state.jwt.verify(token));
+        // A signed-in caller's lines name them, as every authenticated request's do.
+        if let Some(claims) = &claims {
+            lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
+        }
+        let anonymous_client = if claims.is_some() {
             None
         } else {
             let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
