@@ -48,9 +48,25 @@ impl CalculatorForm {
             fare: decimal(&self.fare, "fare", &mut errors),
             embarked: text(&self.embarked),
             model_id: None,
+            explain: false,
         };
         let rules = request.passenger().map(drop);
         checked(request, errors, rules)
+    }
+
+    /// The form showing `request`'s passenger (a what-if suggestion, say); what it leaves
+    /// out stays empty, which reads as unknown.
+    pub fn from_request(request: &InferenceRequest) -> Self {
+        let show = |value: Option<String>| value.unwrap_or_default();
+        Self {
+            pclass: show(request.pclass.map(|n| n.to_string())),
+            sex: show(request.sex.as_deref().map(str::to_ascii_lowercase)),
+            age: show(request.age.map(|n| n.to_string())),
+            sibsp: show(request.sibsp.map(|n| n.to_string())),
+            parch: show(request.parch.map(|n| n.to_string())),
+            fare: show(request.fare.map(|n| n.to_string())),
+            embarked: show(request.embarked.as_deref().map(str::to_ascii_uppercase)),
+        }
     }
 }
 
@@ -243,6 +259,27 @@ mod tests {
             (request.age, request.fare, request.embarked),
             (None, None, None)
         );
+    }
+
+    #[test]
+    fn a_suggested_passenger_fills_the_form_as_typed() {
+        let form = CalculatorForm::default();
+        let request = form.to_request().unwrap();
+        assert_eq!(CalculatorForm::from_request(&request), form);
+        let unknowns = InferenceRequest {
+            sex: Some("Female".into()),
+            embarked: Some("c".into()),
+            age: Some(2.5),
+            ..request
+        };
+        let filled = CalculatorForm::from_request(&unknowns);
+        assert_eq!(
+            (filled.sex.as_str(), filled.embarked.as_str()),
+            ("female", "C")
+        );
+        assert_eq!(filled.age, "2.5");
+        let empty = CalculatorForm::from_request(&InferenceRequest::default());
+        assert_eq!((empty.age.as_str(), empty.embarked.as_str()), ("", ""));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod chart;
 pub mod components;
 pub mod form;
 pub mod pages;

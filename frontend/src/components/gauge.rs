@@ -1,6 +1,7 @@
 //! A horizontal gauge for a probability.
 
 use leptos::prelude::*;
+use lifeboat_api_types::SURVIVAL_THRESHOLD;
 
 /// Shows `prob` (0–1) as a filled bar and a percentage, as an ARIA meter.
 #[component]
@@ -19,7 +20,7 @@ pub fn Gauge(prob: f64) -> impl IntoView {
         >
             <div
                 class="gauge-fill"
-                class:good={prob >= 0.5}
+                class:good={prob >= SURVIVAL_THRESHOLD}
                 style:width=format!("{percent:.1}%")
             ></div>
         </div>

@@ -1,143 +1,235 @@
-//! The home page: describe a passenger, get the probability that they survive.
+//! The home page: describe a passenger and see, as you type, the chance of survival from the
+//! chosen model (or both side by side), why, and what would change the verdict.
 
 use crate::api::ApiError;
 use crate::auth::use_auth;
-use crate::components::{Field, Gauge, NumberField};
+use crate::components::{
+    Answer, Choice, Field, ModelChoice, NumberField, WhatIf, choices, use_latest,
+};
 use crate::form::CalculatorForm;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use lifeboat_api_types::{Algorithm, FieldErrors, InferenceRequest, InferenceResponse, limits};
+use lifeboat_api_types::{
+    ActiveModel, Algorithm, FieldErrors, InferenceRequest, InferenceResponse, WhatIfAnswer, limits,
+};
+use uuid::Uuid;
+
+/// The form's inputs, one signal per field, as typed.
+#[derive(Debug, Clone, Copy)]
+struct Inputs {
+    pclass: RwSignal<String>,
+    sex: RwSignal<String>,
+    age: RwSignal<String>,
+    sibsp: RwSignal<String>,
+    parch: RwSignal<String>,
+    fare: RwSignal<String>,
+    embarked: RwSignal<String>,
+}
+
+impl Inputs {
+    fn new(form: CalculatorForm) -> Self {
+        Self {
+            pclass: RwSignal::new(form.pclass),
+            sex: RwSignal::new(form.sex),
+            age: RwSignal::new(form.age),
+            sibsp: RwSignal::new(form.sibsp),
+            parch: RwSignal::new(form.parch),
+            fare: RwSignal::new(form.fare),
+            embarked: RwSignal::new(form.embarked),
+        }
+    }
+
+    fn get(self) -> CalculatorForm {
+        CalculatorForm {
+            pclass: self.pclass.get(),
+            sex: self.sex.get(),
+            age: self.age.get(),
+            sibsp: self.sibsp.get(),
+            parch: self.parch.get(),
+            fare: self.fare.get(),
+            embarked: self.embarked.get(),
+        }
+    }
+
+    fn set(self, form: CalculatorForm) {
+        self.pclass.set(form.pclass);
+        self.sex.set(form.sex);
+        self.age.set(form.age);
+        self.sibsp.set(form.sibsp);
+        self.parch.set(form.parch);
+        self.fare.set(form.fare);
+        self.embarked.set(form.embarked);
+    }
+}
 
 #[component]
 pub fn Calculator() -> impl IntoView {
-    let defaults = CalculatorForm::default();
-    let pclass = RwSignal::new(defaults.pclass);
-    let sex = RwSignal::new(defaults.sex);
-    let age = RwSignal::new(defaults.age);
-    let sibsp = RwSignal::new(defaults.sibsp);
-    let parch = RwSignal::new(defaults.parch);
-    let fare = RwSignal::new(defaults.fare);
-    let embarked = RwSignal::new(defaults.embarked);
-
-    let form = move || CalculatorForm {
-        pclass: pclass.get(),
-        sex: sex.get(),
-        age: age.get(),
-        sibsp: sibsp.get(),
-        parch: parch.get(),
-        fare: fare.get(),
-        embarked: embarked.get(),
-    };
-    // Inline validation as the person types, with the API's own rules.
-    let local_errors = Memo::new(move |_| form().to_request().err().unwrap_or_default());
-    // Field errors the server sent for the last submission.
-    let server_errors = RwSignal::new(FieldErrors::new());
-
-    // Signed-in people predict with their token, so the logs know who asked.
-    let auth = use_auth();
-    let predict = Action::new_local(move |request: &InferenceRequest| {
-        let body = serde_json::to_value(request).ok();
-        async move { auth.call(Method::POST, "/api/inference", body).await }
+    let inputs = Inputs::new(CalculatorForm::default());
+    let fill = Callback::new(move |passenger: InferenceRequest| {
+        inputs.set(CalculatorForm::from_request(&passenger));
     });
+    // Checked with the API's own rules as the person types; `None` while any field is wrong.
+    let checked = Memo::new(move |_| inputs.get().to_request());
+    let request = Memo::new(move |_| checked.with(|c| c.as_ref().ok().cloned()));
+    // Field errors the server sent for the current inputs, under those of the typing.
+    let server_errors = RwSignal::new(FieldErrors::new());
     Effect::new(move |_| {
-        if let Some(Err(ApiError::Fields(fields))) = predict.value().get() {
+        request.track();
+        server_errors.set(FieldErrors::new());
+    });
+    let errors = Memo::new(move |_| {
+        let mut errors = server_errors.get();
+        checked.with(|c| errors.extend(c.clone().err().unwrap_or_default()));
+        errors
+    });
+
+    // Signed-in people ask with their token, so the logs know who asked.
+    let auth = use_auth();
+    let models = LocalResource::new(move || async move {
+        auth.call::<Vec<ActiveModel>>(Method::GET, "/api/inference/models", None)
+            .await
+    });
+    // The active models once known; none (or no list) lets the server pick its default.
+    let active = Memo::new(move |_| models.get().map(Result::unwrap_or_default));
+    let offered =
+        Memo::new(move |_| active.with(|a| a.as_deref().map(choices).unwrap_or_default()));
+    let picked = RwSignal::new(None::<Choice>);
+    let choice = Memo::new(move |_| {
+        let offered = offered.get();
+        picked
+            .get()
+            .filter(|c| offered.contains(c))
+            .or_else(|| offered.first().copied())
+    });
+    let model_of = move |algorithm: Algorithm| {
+        active.with(|a| {
+            a.iter()
+                .flatten()
+                .find(|m| m.algorithm == algorithm)
+                .map(|m| m.id)
+        })
+    };
+    // The model each lane asks (inner `None`: the server's default); `None`: nothing to ask.
+    let first = Memo::new(move |_| {
+        active.with(Option::is_some).then(|| match choice.get() {
+            Some(Choice::One(algorithm)) => model_of(algorithm),
+            Some(Choice::Both) => model_of(Algorithm::RandomForest),
+            None => None,
+        })
+    });
+    let second =
+        Memo::new(move |_| (choice.get() == Some(Choice::Both)).then(|| model_of(Algorithm::Svm)));
+    let ask = move |lane: Memo<Option<Option<Uuid>>>, explain: bool| {
+        Memo::new(move |_| {
+            let model_id = lane.get()?;
+            let request = request.get()?;
+            Some(InferenceRequest {
+                model_id,
+                explain,
+                ..request
+            })
+        })
+    };
+
+    let predict = move |body: InferenceRequest| {
+        auth.call::<InferenceResponse>(
+            Method::POST,
+            "/api/inference",
+            serde_json::to_value(body).ok(),
+        )
+    };
+    let explore = move |body: InferenceRequest| async move {
+        let json = serde_json::to_value(&body).ok();
+        let answer = auth.call::<WhatIfAnswer>(Method::POST, "/api/inference/what-if", json);
+        answer.await.map(|answer| (body, answer))
+    };
+    let first_answer = use_latest(ask(first, true), predict);
+    let second_answer = use_latest(ask(second, true), predict);
+    let what_if = use_latest(ask(first, false), explore);
+    Effect::new(move |_| {
+        if let Some(Err(ApiError::Fields(fields))) = first_answer.answer.get() {
             server_errors.set(fields);
         }
     });
 
-    let error_for = move |name: &'static str| {
-        Signal::derive(move || {
-            local_errors
-                .with(|e| e.get(name).cloned())
-                .or_else(|| server_errors.with(|e| e.get(name).cloned()))
-        })
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        server_errors.set(FieldErrors::new());
-        if let Ok(request) = form().to_request() {
-            predict.dispatch_local(request);
-        }
-    };
-    let invalid = move || !local_errors.with(FieldErrors::is_empty);
+    let idle = Signal::derive(move || match request.with(Option::is_some) {
+        true => "Calculating…",
+        false => "Correct the highlighted fields to see the chance of survival.",
+    });
+    let first_title = Signal::derive(move || match choice.get() {
+        Some(Choice::One(algorithm)) => algorithm.label(),
+        Some(Choice::Both) => Algorithm::RandomForest.label(),
+        None => "Chance of survival",
+    });
+    let both = move || second.with(Option::is_some);
 
     view! {
         <section class="card calculator">
             <h1>"Would they have survived the Titanic?"</h1>
-            <p class="lede">"Describe a passenger and a model trained on the real passenger list estimates their chance."</p>
-            <form on:submit=on_submit novalidate>
-                <div class="grid">
-                    <Field id="pclass" label="Ticket class" error=error_for("pclass")>
-                        <select id="pclass" name="pclass" aria-describedby="pclass-hint pclass-error"
-                            prop:value=pclass on:change=move |ev| pclass.set(event_target_value(&ev))>
-                            <option value="1">"1st class"</option>
-                            <option value="2">"2nd class"</option>
-                            <option value="3" selected>"3rd class"</option>
-                        </select>
-                    </Field>
-                    <Field id="sex" label="Sex" error=error_for("sex")>
-                        <select id="sex" name="sex" aria-describedby="sex-hint sex-error"
-                            prop:value=sex on:change=move |ev| sex.set(event_target_value(&ev))>
-                            <option value="male" selected>"Male"</option>
-                            <option value="female">"Female"</option>
-                        </select>
-                    </Field>
-                    <NumberField id="age" label="Age (years)" hint="0–120; leave empty if unknown"
-                        max=limits::AGE_MAX step="1" decimal=true value=age error=error_for("age") />
-                    <NumberField id="fare" label="Fare (£)" hint="0–1000; leave empty if unknown"
-                        max=limits::FARE_MAX step="0.01" decimal=true value=fare error=error_for("fare") />
-                    <NumberField id="sibsp" label="Siblings or spouses aboard" hint="0–20"
-                        max=limits::RELATIVES_MAX as f64 step="1" value=sibsp error=error_for("sibsp") />
-                    <NumberField id="parch" label="Parents or children aboard" hint="0–20"
-                        max=limits::RELATIVES_MAX as f64 step="1" value=parch error=error_for("parch") />
-                    <Field id="embarked" label="Port of embarkation" error=error_for("embarked")>
-                        <select id="embarked" name="embarked" aria-describedby="embarked-hint embarked-error"
-                            prop:value=embarked on:change=move |ev| embarked.set(event_target_value(&ev))>
-                            <option value="S" selected>"Southampton"</option>
-                            <option value="C">"Cherbourg"</option>
-                            <option value="Q">"Queenstown"</option>
-                            <option value="">"Unknown"</option>
-                        </select>
-                    </Field>
-                </div>
-                <button type="submit" class="primary" disabled=move || invalid() || predict.pending().get()>
-                    {move || if predict.pending().get() { "Calculating…" } else { "Calculate survival" }}
-                </button>
+            <p class="lede">"Describe a passenger: a model trained on the real passenger list estimates their chance as you type."</p>
+            <form on:submit=|ev| ev.prevent_default() novalidate>
+                <PassengerFields inputs=inputs errors=errors />
+                <ModelChoice offered=offered choice=choice picked=picked />
             </form>
-            <div class="result-area" role="status" aria-live="polite" aria-label="Prediction result">
-                {move || predict.value().get().map(|outcome| match outcome {
-                    Ok(prediction) => view! { <Result prediction=prediction /> }.into_any(),
-                    Err(error) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
-                })}
-            </div>
+            <section class="answers" class:both=both aria-label="Prediction result">
+                <Answer id="answer-first" title=first_title latest=first_answer idle=idle />
+                <Show when=both>
+                    <Answer id="answer-second" title=Algorithm::Svm.label() latest=second_answer idle=idle />
+                </Show>
+            </section>
+            <WhatIf latest=what_if on_try=fill />
         </section>
     }
 }
 
-/// The verdict: the probability as a percentage and a gauge, and the model that answered.
+/// The passenger's seven inputs, each labelled, with its hint and its error from `errors`.
 #[component]
-fn Result(prediction: InferenceResponse) -> impl IntoView {
-    let percent = format!("{:.0}%", prediction.prob * 100.0);
-    let verdict = if prediction.survived {
-        "Likely survived"
-    } else {
-        "Likely did not survive"
-    };
-    let algorithm = match prediction.algorithm {
-        Algorithm::RandomForest => "random forest",
-        Algorithm::Svm => "support vector machine",
-    };
+fn PassengerFields(inputs: Inputs, errors: Memo<FieldErrors>) -> impl IntoView {
+    let Inputs {
+        pclass,
+        sex,
+        age,
+        sibsp,
+        parch,
+        fare,
+        embarked,
+    } = inputs;
+    let error_for =
+        move |name: &'static str| Signal::derive(move || errors.with(|e| e.get(name).cloned()));
     view! {
-        <div class="result" class:survived=prediction.survived>
-            <p class="verdict">
-                <span class="prob" data-testid="probability">{percent}</span>
-                " chance of survival — "
-                <strong>{verdict}</strong>
-            </p>
-            <Gauge prob=prediction.prob />
-            <p class="model" data-testid="answered-by">
-                "Answered by “" {prediction.model_name} "”, a " {algorithm} " model."
-            </p>
+        <div class="grid">
+            <Field id="pclass" label="Ticket class" error=error_for("pclass")>
+                <select id="pclass" name="pclass" aria-describedby="pclass-hint pclass-error"
+                    prop:value=pclass on:change=move |ev| pclass.set(event_target_value(&ev))>
+                    <option value="1">"1st class"</option>
+                    <option value="2">"2nd class"</option>
+                    <option value="3" selected>"3rd class"</option>
+                </select>
+            </Field>
+            <Field id="sex" label="Sex" error=error_for("sex")>
+                <select id="sex" name="sex" aria-describedby="sex-hint sex-error"
+                    prop:value=sex on:change=move |ev| sex.set(event_target_value(&ev))>
+                    <option value="male" selected>"Male"</option>
+                    <option value="female">"Female"</option>
+                </select>
+            </Field>
+            <NumberField id="age" label="Age (years)" hint="0–120; leave empty if unknown"
+                max=limits::AGE_MAX step="1" decimal=true value=age error=error_for("age") />
+            <NumberField id="fare" label="Fare (£)" hint="0–1000; leave empty if unknown"
+                max=limits::FARE_MAX step="0.01" decimal=true value=fare error=error_for("fare") />
+            <NumberField id="sibsp" label="Siblings or spouses aboard" hint="0–20"
+                max=limits::RELATIVES_MAX as f64 step="1" value=sibsp error=error_for("sibsp") />
+            <NumberField id="parch" label="Parents or children aboard" hint="0–20"
+                max=limits::RELATIVES_MAX as f64 step="1" value=parch error=error_for("parch") />
+            <Field id="embarked" label="Port of embarkation" error=error_for("embarked")>
+                <select id="embarked" name="embarked" aria-describedby="embarked-hint embarked-error"
+                    prop:value=embarked on:change=move |ev| embarked.set(event_target_value(&ev))>
+                    <option value="S" selected>"Southampton"</option>
+                    <option value="C">"Cherbourg"</option>
+                    <option value="Q">"Queenstown"</option>
+                    <option value="">"Unknown"</option>
+                </select>
+            </Field>
         </div>
     }
 }

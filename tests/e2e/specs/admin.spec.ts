@@ -60,9 +60,8 @@ for (const [algorithm, label, fill] of [
     }
 
     if (algorithm === 'random_forest') {
-      // Predictions that name no model go to the active forest: ours now.
+      // The calculator asks the active forest by default: ours now.
       await page.getByRole('link', { name: 'Calculator' }).click();
-      await page.getByRole('button', { name: 'Calculate survival' }).click();
       await expect(page.getByTestId('answered-by')).toContainText(`“${name}”`);
       await page.getByRole('link', { name: 'Models' }).click();
     }
