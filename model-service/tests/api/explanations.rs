@@ -217,12 +217,40 @@ async fn a_model_saved_before_format_2_is_explained_from_its_training_rows() {
     v1.extend_from_slice(&bytes[body_at..]);
     std::fs::write(&path, v1).unwrap();
 
-    let config = crate::helpers::config(app.model_dir.path(), crate::helpers::dataset_path());
-    let restarted = crate::helpers::spawn_with(config, tempfile::tempdir().unwrap()).await;
-    restarted.wait_until_ready().await;
+    let restarted = restart(&app).await;
     let again = explained(&restarted, id, passenger).await;
     assert_eq!(again.contributions, now.contributions);
     assert_eq!(again.base, now.base);
+}
+
+#[tokio::test]
+async fn an_old_model_of_another_data_set_answers_and_says_it_cannot_be_explained() {
+    let app = spawn_app().await;
+    let id = app.train_default(Algorithm::Svm).await.id;
+    let mut old = artifact(&app, id);
+    if let ModelBody::Svm { background, .. } = &mut old.body {
+        background.clear();
+    }
+    old.dataset_sha256 = "0".repeat(64);
+    old.save(app.model_dir.path()).unwrap();
+
+    let restarted = restart(&app).await;
+    let mut request = InferenceRequest::from(edge_cases()[3]);
+    request.model_id = Some(id);
+    request.explain = true;
+    let response = restarted.post("/inference", &json!(request)).await;
+    assert_eq!(response.status(), 200);
+    let answer: InferenceResponse = response.json().await.unwrap();
+    assert!(answer.contributions.is_none() && answer.base.is_none());
+    assert!(answer.no_explanation.unwrap().contains("data set"));
+}
+
+/// A new service on `app`'s model folder, once ready.
+async fn restart(app: &TestApp) -> TestApp {
+    let config = crate::helpers::config(app.model_dir.path(), crate::helpers::dataset_path());
+    let restarted = crate::helpers::spawn_with(config, tempfile::tempdir().unwrap()).await;
+    restarted.wait_until_ready().await;
+    restarted
 }
 
 #[tokio::test]
