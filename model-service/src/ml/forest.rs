@@ -144,25 +144,7 @@ impl Forest {
 fn covers(nodes: &[Node], x: &Array2<f64>) -> Vec<u32> {
     let mut counts = vec![0u32; nodes.len()];
     for row in x.rows() {
-        let mut at = 0;
-        loop {
-            counts[at] += 1;
-            match nodes[at] {
-                Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                } => {
-                    at = if row[feature] <= threshold {
-                        left
-                    } else {
-                        right
-                    }
-                }
-                Node::Leaf { .. } => break,
-            }
-        }
+        walk(nodes, |feature| row[feature], |at| counts[at] += 1);
     }
     counts
 }
@@ -180,7 +162,7 @@ impl Tree {
         flatten(tree.root_node(), columns, &mut nodes);
         let mut counts = vec![(0usize, 0usize); nodes.len()];
         for (row, label) in x.rows().into_iter().zip(y) {
-            let leaf = walk(&nodes, |feature| row[feature]);
+            let leaf = walk(&nodes, |feature| row[feature], |_| {});
             counts[leaf].0 += usize::from(*label == 1);
             counts[leaf].1 += 1;
         }
@@ -198,31 +180,36 @@ impl Tree {
     }
 
     fn leaf_prob(&self, row: &[f64]) -> f64 {
-        match self.nodes[walk(&self.nodes, |feature| row[feature])] {
+        match self.nodes[walk(&self.nodes, |feature| row[feature], |_| {})] {
             Node::Leaf { prob } => prob,
             Node::Split { .. } => unreachable!("walk ends on a leaf"),
         }
     }
 }
 
-/// Follows the splits from the root to a leaf and returns the leaf's index.
-fn walk(nodes: &[Node], value: impl Fn(usize) -> f64) -> usize {
+/// Follows the splits from the root to a leaf, showing `visit` each node on the way, and
+/// returns the leaf's index.
+fn walk(nodes: &[Node], value: impl Fn(usize) -> f64, mut visit: impl FnMut(usize)) -> usize {
     let mut at = 0;
-    while let Node::Split {
-        feature,
-        threshold,
-        left,
-        right,
-    } = nodes[at]
-    {
-        // `<=` as linfa-trees partitions its training rows.
-        at = if value(feature) <= threshold {
-            left
-        } else {
-            right
-        };
+    loop {
+        visit(at);
+        match nodes[at] {
+            Node::Split {
+                feature,
+                threshold,
+                left,
+                right,
+            } => {
+                // `<=` as linfa-trees partitions its training rows.
+                at = if value(feature) <= threshold {
+                    left
+                } else {
+                    right
+                };
+            }
+            Node::Leaf { .. } => return at,
+        }
     }
-    at
 }
 
 /// Appends `node` and its subtree to `nodes` (pre-order) and returns its index.
