@@ -38,7 +38,7 @@ pub fn App() -> impl IntoView {
             </main>
             <ToastStack />
             <footer class="footer">
-                "Trained on the 891 passengers of the Kaggle Titanic data set."
+                "Trained on 713 of the 891 passengers of the Kaggle Titanic data set, and judged on the other 178."
             </footer>
         </Router>
     }
