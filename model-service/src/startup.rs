@@ -49,11 +49,6 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// The shared state (tests use it to wait for readiness).
-    pub fn state(&self) -> &AppState {
-        &self.state
-    }
-
     /// Loads the saved models and the data set in the background and serves until asked to stop.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(prepare_models(self.state.clone()));

@@ -84,16 +84,6 @@ impl ModelStore {
         models
     }
 
-    /// How many models are loaded.
-    pub fn len(&self) -> usize {
-        self.read().by_id.len()
-    }
-
-    /// True when no model is loaded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Keeps the data set new models are trained on; the service is ready from then on.
     /// Models saved before explanations existed get what those need from its training rows.
     pub fn set_dataset(&self, dataset: Dataset) {
