@@ -8,8 +8,10 @@ use crate::helpers::{
 };
 use serde_json::{Value, json};
 use sqlx::PgPool;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A model service process on its own port; killed when dropped.
@@ -20,11 +22,20 @@ struct ModelServiceProcess {
 
 impl ModelServiceProcess {
     async fn start(model_dir: &Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        // A port is never handed out twice in a run: one that a test freed by killing its
+        // model service (to start it again there) must not go to another test's, or the
+        // second to start cannot bind and the first answers for both.
+        static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+        let port = loop {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            if HANDED_OUT.lock().unwrap().insert(port) {
+                break port;
+            }
+        };
         Self::start_on(model_dir, port).await
     }
 
