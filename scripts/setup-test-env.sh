@@ -62,10 +62,6 @@ python3 -c 'import jwt' 2>/dev/null || {
   python3 -m pip install -q --disable-pip-version-check PyJWT 2>&1 | grep -v 'as the .root. user' || true
 }
 
-# The reference implementations our explanations are checked against (shap, from PyPI),
-# in a virtual environment under target/ (the model service's tests find it there).
-tests/reference/setup.sh >/dev/null
-
 # Virtual environments, for schemathesis (tests/api-fuzz installs it into target/): Debian's
 # own python3 needs python3-venv for that.
 python3 -c 'import ensurepip, venv' 2>/dev/null || {
@@ -73,6 +69,10 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || {
   log "installing python3-venv"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
 }
+
+# The reference implementations our explanations are checked against (shap, from PyPI),
+# in a virtual environment under target/ (the model service's tests find it there).
+tests/reference/setup.sh >/dev/null
 
 # The browser suite's npm packages, and Debian's ffmpeg for its videos.
 tests/e2e/setup.sh
