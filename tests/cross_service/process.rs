@@ -8,10 +8,9 @@ use crate::helpers::{
 };
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A model service process on its own port; killed when dropped.
@@ -22,35 +21,25 @@ struct ModelServiceProcess {
 
 impl ModelServiceProcess {
     async fn start(model_dir: &Path) -> Self {
-        // A port is never handed out twice in a run: one that a test freed by killing its
-        // model service (to start it again there) must not go to another test's, or the
-        // second to start cannot bind and the first answers for both.
-        static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
-        let port = loop {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            if HANDED_OUT.lock().unwrap().insert(port) {
-                break port;
-            }
-        };
-        Self::start_on(model_dir, port).await
+        // Port 0: the process picks a free port itself and says which. A port picked here
+        // and handed over could be taken meanwhile by another test's service, which would
+        // then answer for this one.
+        Self::start_on(model_dir, 0).await
     }
 
-    /// Starts it on `port` (a restart where the backend expects it).
+    /// Starts it on `port` (a restart where the backend expects it; 0 for any free one).
     async fn start_on(model_dir: &Path, port: u16) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_model-service-process"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_model-service-process"))
             .env("MODEL_SERVICE_HOST", "127.0.0.1")
             .env("MODEL_SERVICE_PORT", port.to_string())
             .env("DATASET_PATH", dataset_path())
             .env("DATASET_URL", "http://127.0.0.1:9/not-used")
             .env("MODEL_DIR", model_dir)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .env("RUST_LOG", "warn,lifeboat_service_kit::server=info")
+            .stdout(Stdio::piped())
             .spawn()
             .unwrap();
+        let port = listening_port(&mut child);
         let process = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
@@ -93,6 +82,29 @@ impl ModelServiceProcess {
             .status()
             .unwrap();
         assert!(status.success(), "kill -{signal} failed");
+        if signal == "STOP" {
+            // The signal stops each thread as it next runs: wait until all have stopped.
+            let tasks = format!("/proc/{}/task", self.child.id());
+            let stopped = || {
+                std::fs::read_dir(&tasks).unwrap().all(|task| {
+                    let stat = std::fs::read_to_string(task.unwrap().path().join("stat"));
+                    stat.is_ok_and(|s| {
+                        s.rsplit(')')
+                            .next()
+                            .unwrap_or("")
+                            .trim_start()
+                            .starts_with('T')
+                    })
+                })
+            };
+            for _ in 0..100 {
+                if stopped() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            panic!("the model service did not stop");
+        }
     }
 
     fn port(&self) -> u16 {
@@ -179,6 +191,23 @@ async fn a_frozen_model_service_costs_a_prediction_no_more_than_the_timeout_and_
 
     model_service.signal("CONT");
     predicting(&client, &api).await;
+}
+
+/// The port `child` says it listens on (its JSON "listening" line); the rest of its output
+/// is drained on a thread of its own, so it never blocks on a full pipe.
+fn listening_port(child: &mut Child) -> u16 {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let event: Value = serde_json::from_str(&line).ok()?;
+            (event["message"] == "listening").then(|| event["port"].as_u64())?
+        })
+        .expect("the model service process ended before it listened");
+    std::thread::spawn(move || lines.for_each(drop));
+    u16::try_from(port).expect("a port")
 }
 
 impl Drop for ModelServiceProcess {
