@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod features;
 pub mod forest;
+pub mod shap_export;
 pub mod svm;
 pub mod train;
 pub mod tree_shap;
