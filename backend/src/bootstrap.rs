@@ -5,7 +5,7 @@
 
 use crate::db::{jobs, models};
 use crate::state::AppState;
-use lifeboat_api_types::{Algorithm, Estimator, Feature, TrainingSpec};
+use lifeboat_api_types::{Algorithm, TrainingSpec};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -63,18 +63,11 @@ async fn ensure_default_models(state: &AppState) -> anyhow::Result<()> {
         drop(conn);
         if needed {
             tracing::info!(%algorithm, "fresh install: training the default model");
-            state.trainer.submit(None, default_spec(algorithm)).await?;
+            state
+                .trainer
+                .submit(None, TrainingSpec::default_for(algorithm))
+                .await?;
         }
     }
     Ok(())
-}
-
-/// The default model of `algorithm`: default parameters on the seven passenger columns.
-pub fn default_spec(algorithm: Algorithm) -> TrainingSpec {
-    TrainingSpec {
-        name: format!("default {}", algorithm.label().to_lowercase()),
-        features: Feature::BASIC.to_vec(),
-        estimator: Estimator::default_for(algorithm),
-        activate: true,
-    }
 }

@@ -130,12 +130,7 @@ impl Trainer {
         jobs::mark_running(&mut conn, id).await.map_err(database)?;
         drop(conn);
 
-        let request = TrainModel {
-            model_id: id,
-            name: spec.name.clone(),
-            features: spec.features.clone(),
-            estimator: spec.estimator.clone(),
-        };
+        let request = TrainModel::new(id, spec);
         let model = self.model.train(&request).await.map_err(|e| match e {
             ModelServiceError::Refused { body, .. } => body.message,
             ModelServiceError::Unavailable(detail) => {

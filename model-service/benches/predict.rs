@@ -1,6 +1,8 @@
 //! The default random forest's and the default SVM's costs, encoding included: one-row
 //! prediction, an exact explanation, the 161-point what-if curves (ages 0–80 and 80 fares)
-//! and the whole what-if answer with the counterfactual search:
+//! and the whole what-if answer with the counterfactual search; and training, the fit alone
+//! beside the whole training call with its evaluation (5-fold cross-validation, curves,
+//! permutation importance with 10 repeats):
 //! `cargo bench -p lifeboat-model-service` (the data set comes from `LIFEBOAT_DATASET_PATH`,
 //! else `../shared/data/titanic.csv` beside the checkout).
 
@@ -8,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex};
 use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
 use lifeboat_model_service::ml::explain::explain;
-use lifeboat_model_service::ml::train::{default_request, train, training_records};
+use lifeboat_model_service::ml::train::{default_request, fit, train, training_records};
 use lifeboat_model_service::ml::what_if::{Grid, curves, what_if};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -77,5 +79,22 @@ fn predictions_and_explanations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, predictions_and_explanations);
+fn training(c: &mut Criterion) {
+    let data = titanic();
+    let rows = training_records(&data);
+    let mut group = c.benchmark_group("train");
+    group.sample_size(10);
+    for algorithm in Algorithm::ALL {
+        let request = default_request(algorithm);
+        group.bench_function(format!("{algorithm}/fit_only"), |b| {
+            b.iter(|| fit(&rows, &request.features, &request.estimator).expect("fit"))
+        });
+        group.bench_function(format!("{algorithm}/with_evaluation"), |b| {
+            b.iter(|| train(&data, &request).expect("train"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, predictions_and_explanations, training);
 criterion_main!(benches);

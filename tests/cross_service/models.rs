@@ -198,3 +198,68 @@ async fn a_model_whose_artifact_is_gone_is_not_activated_and_predictions_keep_th
     let answer = predict(&stack, &woman()).await;
     assert_eq!(answer["model_id"], default_forest, "{answer}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_model_trained_with_five_folds_carries_its_evaluation_and_its_trainer(db: PgPool) {
+    let stack = spawn_stack(db).await;
+    let token = stack.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (_, job) = train(
+        &stack,
+        &token,
+        json!({
+            "algorithm": "random_forest", "name": "evaluated forest",
+            "features": ["sex", "pclass", "age", "fare"], "params": {"trees": 40},
+            "evaluation": {"folds": 5, "importance_repeats": 3}
+        }),
+    )
+    .await;
+    assert_eq!(job["requested_by_email"], ADMIN_EMAIL);
+    let model_id = job["model_id"].as_str().unwrap();
+    let model: Value = stack
+        .get(&format!("/api/models/{model_id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(model["created_by_email"], ADMIN_EMAIL);
+    let evaluation = &model["evaluation"];
+    let cv = &evaluation["cross_validation"];
+    let folds = cv["folds"].as_array().unwrap();
+    assert_eq!(folds.len(), 5, "{cv}");
+    let mean = folds
+        .iter()
+        .map(|f| f["accuracy"].as_f64().unwrap())
+        .sum::<f64>()
+        / 5.0;
+    assert!((mean - cv["accuracy"]["mean"].as_f64().unwrap()).abs() < 1e-12);
+    let rows: u64 = folds.iter().map(|f| f["rows"].as_u64().unwrap()).sum();
+    assert_eq!(rows, model["metrics"]["train_rows"].as_u64().unwrap());
+    let held_out = &evaluation["held_out"];
+    for curve in ["roc_curve", "pr_curve", "calibration"] {
+        assert!(!held_out[curve].as_array().unwrap().is_empty(), "{curve}");
+    }
+    let importance = evaluation["importance"].as_array().unwrap();
+    assert_eq!(importance.len(), 4, "one line per input used");
+    assert_eq!(importance[0]["feature"], "sex");
+
+    // The models a fresh install trained carry theirs too, and no trainer.
+    let page = stack.models_once(&token, 3).await;
+    let default_svm = models_where(&page, "algorithm", "svm")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let svm: Value = stack
+        .get(&format!("/api/models/{default_svm}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(svm["created_by_email"], Value::Null);
+    assert_eq!(svm["evaluation"]["params"]["folds"], 5);
+}

@@ -15,6 +15,7 @@ struct JobRow {
     model_id: Option<Uuid>,
     accuracy: Option<f64>,
     requested_by: Option<Uuid>,
+    requested_by_email: Option<String>,
     created_at: chrono::DateTime<chrono::Utc>,
     started_at: Option<chrono::DateTime<chrono::Utc>>,
     finished_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -32,6 +33,7 @@ impl From<JobRow> for TrainingJob {
             model_id: r.model_id,
             accuracy: r.accuracy,
             requested_by: r.requested_by,
+            requested_by_email: r.requested_by_email,
             created_at: r.created_at,
             started_at: r.started_at,
             finished_at: r.finished_at,
@@ -52,7 +54,9 @@ pub async fn insert(
            VALUES ($1, $2, $3, $4, $5)
            RETURNING training_job_id AS id, status AS "status: JobStatus", name,
                      algorithm AS "algorithm: Algorithm", request AS "request: Json<TrainingSpec>",
-                     error, model_id, accuracy, requested_by, created_at, started_at, finished_at"#,
+                     error, model_id, accuracy, requested_by,
+                     (SELECT email::text FROM app_user WHERE app_user_id = $2) AS requested_by_email,
+                     created_at, started_at, finished_at"#,
         id,
         requested_by,
         Json(spec) as _,
@@ -70,7 +74,9 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Trai
         JobRow,
         r#"SELECT training_job_id AS id, status AS "status: JobStatus", name,
                   algorithm AS "algorithm: Algorithm", request AS "request: Json<TrainingSpec>",
-                  error, model_id, accuracy, requested_by, created_at, started_at, finished_at
+                  error, model_id, accuracy, requested_by,
+                  (SELECT email::text FROM app_user WHERE app_user_id = requested_by) AS requested_by_email,
+                  created_at, started_at, finished_at
            FROM training_job WHERE training_job_id = $1"#,
         id,
     )
@@ -89,7 +95,9 @@ pub async fn list(
         JobRow,
         r#"SELECT training_job_id AS id, status AS "status: JobStatus", name,
                   algorithm AS "algorithm: Algorithm", request AS "request: Json<TrainingSpec>",
-                  error, model_id, accuracy, requested_by, created_at, started_at, finished_at
+                  error, model_id, accuracy, requested_by,
+                  (SELECT email::text FROM app_user WHERE app_user_id = requested_by) AS requested_by_email,
+                  created_at, started_at, finished_at
            FROM training_job
            ORDER BY created_at DESC, training_job_id
            LIMIT $1 OFFSET $2"#,

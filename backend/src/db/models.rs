@@ -1,9 +1,10 @@
 //! Queries on `model` and `model_feature_link`.
 
 use lifeboat_api_types::{
-    Algorithm, Feature, ModelDetails, ModelMetrics, ModelSummary, TrainedModel,
+    Algorithm, Evaluation, Feature, ModelDetails, ModelMetrics, ModelSummary, TrainedModel,
 };
 use sqlx::PgConnection;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 /// Records a freshly trained model and its feature links. Run it in a transaction with the
@@ -18,8 +19,10 @@ pub async fn insert(
     sqlx::query!(
         r#"INSERT INTO model (model_id, name, algorithm, accuracy, precision_score, recall, f1,
                roc_auc, confusion_matrix, train_rows, test_rows, params, artifact_path,
-               artifact_sha256, dataset_sha256, training_seconds, created_by, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"#,
+               artifact_sha256, dataset_sha256, training_seconds, created_by, created_at,
+               evaluation)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                   $19)"#,
         model.id,
         model.name,
         model.estimator.algorithm() as Algorithm,
@@ -38,6 +41,7 @@ pub async fn insert(
         model.training_seconds,
         created_by,
         model.created_at,
+        model.evaluation.as_ref().map(Json) as _,
     )
     .execute(&mut *conn)
     .await?;
@@ -111,6 +115,9 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Mode
                   m.status = 'missing_artifact' AS "artifact_missing!", m.accuracy, m.precision_score, m.recall, m.f1, m.roc_auc, m.confusion_matrix,
                   m.train_rows, m.test_rows, m.params, m.artifact_sha256, m.dataset_sha256,
                   m.training_seconds, m.created_by, m.created_at,
+                  (SELECT u.email::text FROM app_user u WHERE u.app_user_id = m.created_by)
+                      AS created_by_email,
+                  m.evaluation AS "evaluation: Json<Evaluation>",
                   ARRAY(SELECT l.feature_name FROM model_feature_link l
                         WHERE l.model_id = m.model_id ORDER BY l.position) AS features
            FROM model m WHERE m.model_id = $1"#,
@@ -151,6 +158,8 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Mode
             dataset_sha256: r.dataset_sha256,
             training_seconds: r.training_seconds,
             created_by: r.created_by,
+            created_by_email: r.created_by_email,
+            evaluation: r.evaluation.map(|e| e.0),
         }
     }))
 }

@@ -138,3 +138,55 @@ async fn every_documented_operation_is_served_and_answers_a_documented_status(db
         );
     }
 }
+
+/// Every `$ref` in `value`.
+fn references(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                found.push(target.clone());
+            }
+            map.values().for_each(|v| references(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+        _ => {}
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_model_lab_figures_are_described_and_every_reference_resolves(db: PgPool) {
+    let app = spawn_app_with_admin(db).await;
+    let document = document(&app).await;
+    let schemas = &document["components"]["schemas"];
+    // ModelDetails is ModelSummary and its own properties (`allOf`).
+    let details = &schemas["ModelDetails"]["allOf"][1]["properties"];
+    assert!(
+        details["evaluation"].to_string().contains("Evaluation"),
+        "{details}"
+    );
+    assert!(details["created_by_email"].is_object());
+    let request = &schemas["TrainingRequest"]["properties"]["evaluation"];
+    assert!(
+        request.to_string().contains("EvaluationParams"),
+        "{request}"
+    );
+    let params = &schemas["EvaluationParams"]["properties"];
+    assert_eq!(params["folds"]["minimum"], 2);
+    assert_eq!(params["importance_repeats"]["maximum"], 50);
+    for part in [
+        "CrossValidation",
+        "HeldOut",
+        "RocPoint",
+        "Importance",
+        "Spread",
+    ] {
+        assert!(schemas[part].is_object(), "{part} is missing");
+    }
+    let mut found = Vec::new();
+    references(&document, &mut found);
+    for target in found {
+        let path: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
+        let resolved = path.iter().fold(&document, |node, key| &node[*key]);
+        assert!(resolved.is_object(), "{target} does not resolve");
+    }
+}

@@ -167,6 +167,7 @@ fn trained(algorithm: Algorithm) -> TrainedModel {
         dataset_sha256: "b".repeat(64),
         training_seconds: 0.2,
         created_at: chrono::Utc::now(),
+        evaluation: None,
     }
 }
 

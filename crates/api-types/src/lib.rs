@@ -6,6 +6,7 @@
 mod auth;
 mod batch;
 mod error;
+mod evaluation;
 mod explain;
 mod model;
 mod passenger;
@@ -20,6 +21,10 @@ pub use batch::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
 };
 pub use error::{ErrorBody, FieldErrors};
+pub use evaluation::{
+    CalibrationBin, CrossValidation, Evaluation, EvaluationParams, FoldScores, HeldOut, Importance,
+    PrPoint, RocPoint, Spread, limits as evaluation_limits,
+};
 pub use explain::{ActiveModel, Change, Contribution, Counterfactual, CurvePoint, WhatIfAnswer};
 pub use model::{
     Algorithm, Estimator, Feature, ForestParams, Kernel, ModelDetails, ModelMetrics, ModelSummary,

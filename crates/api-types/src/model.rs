@@ -37,6 +37,15 @@ impl Algorithm {
         Self::ALL.into_iter().find(|a| a.as_str() == text.trim())
     }
 
+    /// The inputs the default model of this algorithm is trained on, chosen with its
+    /// parameters by 5-fold cross-validation (bench/choose-defaults.sh, docs/architecture.md).
+    pub fn default_features(self) -> Vec<Feature> {
+        match self {
+            Self::RandomForest => Feature::ALL.to_vec(),
+            Self::Svm => Feature::BASIC.to_vec(),
+        }
+    }
+
     /// A name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -137,7 +146,8 @@ impl fmt::Display for Feature {
     }
 }
 
-/// How a random forest is grown. The defaults are the ones the default model uses.
+/// How a random forest is grown. The defaults are the ones the default model uses, chosen by
+/// 5-fold cross-validation (bench/choose-defaults.sh).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
@@ -163,8 +173,8 @@ pub struct ForestParams {
 impl Default for ForestParams {
     fn default() -> Self {
         Self {
-            trees: 100,
-            max_depth: Some(6),
+            trees: 50,
+            max_depth: Some(8),
             feature_share: 0.7,
             bootstrap_share: 0.8,
             seed: 42,
@@ -183,6 +193,8 @@ pub enum Kernel {
 }
 
 /// How an SVM is trained (on standardised features). Probabilities come from Platt scaling.
+/// The defaults are the ones the default model uses, chosen by 5-fold cross-validation
+/// (bench/choose-defaults.sh).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
@@ -200,7 +212,7 @@ impl Default for SvmParams {
     fn default() -> Self {
         Self {
             kernel: Kernel::Gaussian,
-            c: 1.0,
+            c: 3.0,
             kernel_width: 10.0,
         }
     }
@@ -342,6 +354,11 @@ pub struct ModelDetails {
     pub training_seconds: f64,
     /// The admin who asked for it; `None` for the models a fresh install trains itself.
     pub created_by: Option<Uuid>,
+    /// That admin's e-mail, while the account exists.
+    pub created_by_email: Option<String>,
+    /// Cross-validation, curves and importance; `None` for models trained before they were
+    /// measured.
+    pub evaluation: Option<crate::Evaluation>,
 }
 #[cfg(test)]
 mod tests {

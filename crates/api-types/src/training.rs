@@ -2,7 +2,9 @@
 //! and answer, and training jobs.
 
 use crate::model::limits;
-use crate::{Algorithm, Estimator, Feature, FieldErrors, ModelMetrics};
+use crate::{
+    Algorithm, Estimator, Evaluation, EvaluationParams, Feature, FieldErrors, ModelMetrics,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -24,6 +26,11 @@ pub struct TrainingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = params_schema))]
     pub params: Option<serde_json::Value>,
+    /// How the model is evaluated (cross-validation folds, importance repeats); any left
+    /// out take their defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::EvaluationParams>))]
+    pub evaluation: Option<serde_json::Value>,
     /// Make the new model the active one of its algorithm when it succeeds.
     #[serde(default)]
     pub activate: bool,
@@ -54,7 +61,24 @@ pub struct TrainingSpec {
     /// Distinct, in the order asked.
     pub features: Vec<Feature>,
     pub estimator: Estimator,
+    /// Jobs queued before evaluation settings existed read as the defaults.
+    #[serde(default)]
+    pub evaluation: EvaluationParams,
     pub activate: bool,
+}
+
+impl TrainingSpec {
+    /// The default model of `algorithm`, the one a fresh install trains and activates:
+    /// default parameters on the algorithm's default inputs.
+    pub fn default_for(algorithm: Algorithm) -> Self {
+        Self {
+            name: format!("default {}", algorithm.label().to_lowercase()),
+            features: algorithm.default_features(),
+            estimator: Estimator::default_for(algorithm),
+            evaluation: EvaluationParams::default(),
+            activate: true,
+        }
+    }
 }
 
 impl TrainingRequest {
@@ -135,11 +159,29 @@ impl TrainingRequest {
             }
         });
 
-        match estimator {
-            Some(estimator) if errors.is_empty() => Ok(TrainingSpec {
+        let evaluation = match self.evaluation.clone() {
+            None | Some(serde_json::Value::Null) => Some(EvaluationParams::default()),
+            Some(value) => match serde_json::from_value::<EvaluationParams>(value) {
+                Ok(evaluation) => match evaluation.check() {
+                    Ok(()) => Some(evaluation),
+                    Err(fields) => {
+                        errors.extend(fields);
+                        None
+                    }
+                },
+                Err(e) => {
+                    errors.insert("evaluation".into(), format!("not valid: {e}"));
+                    None
+                }
+            },
+        };
+
+        match (estimator, evaluation) {
+            (Some(estimator), Some(evaluation)) if errors.is_empty() => Ok(TrainingSpec {
                 name: name.to_owned(),
                 features,
                 estimator,
+                evaluation,
                 activate: self.activate,
             }),
             _ => Err(errors),
@@ -167,13 +209,27 @@ pub struct TrainModel {
     pub name: String,
     pub features: Vec<Feature>,
     pub estimator: Estimator,
+    #[serde(default)]
+    pub evaluation: EvaluationParams,
 }
 
 impl TrainModel {
+    /// The model service's call for `spec`, the new model to be called `model_id`.
+    pub fn new(model_id: Uuid, spec: &TrainingSpec) -> Self {
+        Self {
+            model_id,
+            name: spec.name.clone(),
+            features: spec.features.clone(),
+            estimator: spec.estimator.clone(),
+            evaluation: spec.evaluation,
+        }
+    }
+
     /// The rules of a training request, for a caller that is not the backend: a name, at
     /// least one feature, parameters in range.
     pub fn check(&self) -> Result<(), FieldErrors> {
         let mut errors = self.estimator.check().err().unwrap_or_default();
+        errors.extend(self.evaluation.check().err().unwrap_or_default());
         if self.features.is_empty() {
             errors.insert("features".into(), "choose at least one feature".into());
         }
@@ -202,6 +258,10 @@ pub struct TrainedModel {
     pub dataset_sha256: String,
     pub training_seconds: f64,
     pub created_at: DateTime<Utc>,
+    /// Cross-validation, curves and importance; `None` for models trained before they were
+    /// measured.
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
 }
 
 /// Where a training job is.
@@ -249,6 +309,8 @@ pub struct TrainingJob {
     pub model_id: Option<Uuid>,
     pub accuracy: Option<f64>,
     pub requested_by: Option<Uuid>,
+    /// The e-mail of the admin who asked for it, while that account exists.
+    pub requested_by_email: Option<String>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,

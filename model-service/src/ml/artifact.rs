@@ -6,7 +6,7 @@
 
 use crate::ml::{Dataset, Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
 use chrono::{DateTime, Utc};
-use lifeboat_api_types::{Algorithm, Estimator, Passenger, TrainedModel};
+use lifeboat_api_types::{Algorithm, Estimator, Evaluation, Passenger, TrainedModel};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -15,8 +15,9 @@ use uuid::Uuid;
 
 /// The file format this build writes. Format 2 adds what explanations need (the forest's
 /// node covers, the SVM's background rows); format 1 files still load, and get those from
-/// the training rows when the data set they were trained on is loaded.
-pub const FORMAT_VERSION: u32 = 2;
+/// the training rows when the data set they were trained on is loaded. Format 3 adds the
+/// evaluation (cross-validation, curves, importance); older files load without one.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format this build reads.
 const OLDEST_READABLE: u32 = 1;
 const MAGIC: &str = "LIFEBOAT-MODEL";
@@ -42,6 +43,16 @@ pub enum ModelBody {
     },
 }
 
+impl ModelBody {
+    /// Probabilities for already-encoded rows.
+    pub fn predict_rows(&self, x: &Array2<f64>) -> Vec<f64> {
+        match self {
+            Self::RandomForest { forest, .. } => forest.predict_proba(x.view()),
+            Self::Svm { svm, .. } => svm.predict_proba(x.view()),
+        }
+    }
+}
+
 /// Everything needed to use and to judge a model, in one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelArtifact {
@@ -57,6 +68,9 @@ pub struct ModelArtifact {
     pub metrics: Metrics,
     pub training_seconds: f64,
     pub body: ModelBody,
+    /// Cross-validation, curves and importance (format 3 on).
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
 }
 
 /// Why an artifact could not be written or read.
@@ -110,10 +124,7 @@ impl ModelArtifact {
 
     /// Probabilities for already-encoded rows.
     pub fn predict_rows(&self, x: &Array2<f64>) -> Vec<f64> {
-        match &self.body {
-            ModelBody::RandomForest { forest, .. } => forest.predict_proba(x.view()),
-            ModelBody::Svm { svm, .. } => svm.predict_proba(x.view()),
-        }
+        self.body.predict_rows(x)
     }
 
     /// Whether the model carries what its explanations need.
@@ -159,6 +170,7 @@ impl ModelArtifact {
             dataset_sha256: self.dataset_sha256.clone(),
             training_seconds: self.training_seconds,
             created_at: self.created_at,
+            evaluation: self.evaluation.clone(),
         }
     }
 

@@ -2,12 +2,11 @@
 //! implementation (the `shap` library, PyPI) computes for the same trees, rows and
 //! background (tests/reference/shap_check.py).
 
-use crate::helpers::{TestApp, spawn_app, titanic};
+use crate::helpers::{TestApp, artifact, reference_python, restart, spawn_app, titanic, typed};
 use lifeboat_api_types::{
     Algorithm, Embarked, InferenceRequest, InferenceResponse, Passenger, Sex,
 };
-use lifeboat_model_service::ml::artifact::file_name;
-use lifeboat_model_service::ml::{Feature, ModelArtifact, ModelBody};
+use lifeboat_model_service::ml::{Feature, ModelBody};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::Command;
@@ -74,46 +73,6 @@ async fn explained(app: &TestApp, model: Uuid, passenger: Passenger) -> Inferenc
 fn line_values(answer: &InferenceResponse) -> Vec<f64> {
     let lines = answer.contributions.as_ref().unwrap();
     lines.iter().map(|c| c.contribution).collect()
-}
-
-/// A passenger as the reference check's 7 numeric inputs (null for unknown).
-fn typed(p: &Passenger) -> serde_json::Value {
-    let port = p.embarked.map(|e| match e {
-        Embarked::S => 0,
-        Embarked::C => 1,
-        Embarked::Q => 2,
-    });
-    json!([
-        p.pclass,
-        u8::from(p.sex == Sex::Female),
-        p.age,
-        p.sibsp,
-        p.parch,
-        p.fare,
-        port
-    ])
-}
-
-fn artifact(app: &TestApp, id: Uuid) -> ModelArtifact {
-    ModelArtifact::load(&app.model_dir.path().join(file_name(id)))
-        .unwrap()
-        .0
-}
-
-/// The Python with `shap`: `LIFEBOAT_REFERENCE_PYTHON`, else the one tests/reference/setup.sh
-/// installs into target/.
-fn reference_python() -> PathBuf {
-    let python = std::env::var_os("LIFEBOAT_REFERENCE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/reference-venv/bin/python")
-        });
-    assert!(
-        python.exists(),
-        "{} is missing: run tests/reference/setup.sh (or set LIFEBOAT_REFERENCE_PYTHON)",
-        python.display()
-    );
-    python
 }
 
 #[tokio::test]
@@ -243,14 +202,6 @@ async fn an_old_model_of_another_data_set_answers_and_says_it_cannot_be_explaine
     let answer: InferenceResponse = response.json().await.unwrap();
     assert!(answer.contributions.is_none() && answer.base.is_none());
     assert!(answer.no_explanation.unwrap().contains("data set"));
-}
-
-/// A new service on `app`'s model folder, once ready.
-async fn restart(app: &TestApp) -> TestApp {
-    let config = crate::helpers::config(app.model_dir.path(), crate::helpers::dataset_path());
-    let restarted = crate::helpers::spawn_with(config, tempfile::tempdir().unwrap()).await;
-    restarted.wait_until_ready().await;
-    restarted
 }
 
 #[tokio::test]

@@ -1,12 +1,15 @@
 //! `spawn_app` and friends: a real model service on a free port, with its own model folder.
 
-use lifeboat_api_types::{Algorithm, TrainedModel};
-use lifeboat_model_service::ml::Dataset;
+use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex, TrainedModel};
+use lifeboat_model_service::ml::artifact::file_name;
 use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
 use lifeboat_model_service::ml::train;
+use lifeboat_model_service::ml::{Dataset, ModelArtifact};
 use lifeboat_model_service::{Application, Config};
+use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// The shared Titanic training set: `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv`
 /// beside the checkout.
@@ -121,4 +124,52 @@ impl TestApp {
         }
         panic!("the model service did not become ready");
     }
+}
+
+/// A passenger as the reference check's 7 numeric inputs (null for unknown).
+pub fn typed(p: &Passenger) -> serde_json::Value {
+    let port = p.embarked.map(|e| match e {
+        Embarked::S => 0,
+        Embarked::C => 1,
+        Embarked::Q => 2,
+    });
+    json!([
+        p.pclass,
+        u8::from(p.sex == Sex::Female),
+        p.age,
+        p.sibsp,
+        p.parch,
+        p.fare,
+        port
+    ])
+}
+
+pub fn artifact(app: &TestApp, id: Uuid) -> ModelArtifact {
+    ModelArtifact::load(&app.model_dir.path().join(file_name(id)))
+        .unwrap()
+        .0
+}
+
+/// The Python with `shap`: `LIFEBOAT_REFERENCE_PYTHON`, else the one tests/reference/setup.sh
+/// installs into target/.
+pub fn reference_python() -> PathBuf {
+    let python = std::env::var_os("LIFEBOAT_REFERENCE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/reference-venv/bin/python")
+        });
+    assert!(
+        python.exists(),
+        "{} is missing: run tests/reference/setup.sh (or set LIFEBOAT_REFERENCE_PYTHON)",
+        python.display()
+    );
+    python
+}
+
+/// A new service on `app`'s model folder, once ready.
+pub async fn restart(app: &TestApp) -> TestApp {
+    let config = config(app.model_dir.path(), dataset_path());
+    let restarted = spawn_with(config, tempfile::tempdir().unwrap()).await;
+    restarted.wait_until_ready().await;
+    restarted
 }

@@ -1,4 +1,9 @@
-//! How good a model is: a seeded, stratified held-out split and the usual classifier metrics.
+//! How good a model is: a seeded, stratified held-out split and the usual classifier
+//! metrics; cross-validation, curves and permutation importance in the modules below.
+
+pub mod cross_validation;
+pub mod curves;
+pub mod importance;
 
 pub use lifeboat_api_types::ModelMetrics as Metrics;
 use lifeboat_api_types::SURVIVAL_THRESHOLD;
@@ -20,6 +25,24 @@ pub fn stratified_split(labels: &[bool], test_share: f64, seed: u64) -> (Vec<usi
     train.sort_unstable();
     test.sort_unstable();
     (train, test)
+}
+
+/// Assigns each row to one of `folds` folds, keeping the survivor share equal in each:
+/// each class's rows are shuffled and dealt out in turn, the dealing carried on from one
+/// class to the next so fold sizes differ by at most one. Returns each row's fold.
+pub fn stratified_folds(labels: &[bool], folds: usize, seed: u64) -> Vec<usize> {
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+    let mut assignment = vec![0; labels.len()];
+    let mut dealt = 0;
+    for class in [false, true] {
+        let mut rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+        rows.shuffle(&mut rng);
+        for row in rows {
+            assignment[row] = dealt % folds;
+            dealt += 1;
+        }
+    }
+    assignment
 }
 
 /// Scores predicted probabilities against the true labels (threshold 0.5).
@@ -45,7 +68,7 @@ pub fn metrics(probs: &[f64], labels: &[bool], train_rows: usize) -> Metrics {
 }
 
 /// Area under the ROC curve as the Mann–Whitney statistic, ties counted as half.
-fn roc_auc(scores: &[f64], labels: &[bool]) -> f64 {
+pub fn roc_auc(scores: &[f64], labels: &[bool]) -> f64 {
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
     let mut ranks = vec![0.0; scores.len()];
@@ -98,6 +121,24 @@ mod tests {
             stratified_split(&labels, 0.2, 1),
             stratified_split(&labels, 0.2, 1)
         );
+    }
+
+    #[test]
+    fn folds_share_out_every_row_and_each_class_evenly() {
+        let labels: Vec<bool> = (0..103).map(|i| i % 3 == 0).collect();
+        let folds = stratified_folds(&labels, 5, 11);
+        for fold in 0..5 {
+            let rows: Vec<usize> = (0..103).filter(|&i| folds[i] == fold).collect();
+            assert!(
+                (20..=21).contains(&rows.len()),
+                "fold {fold}: {}",
+                rows.len()
+            );
+            let survivors = rows.iter().filter(|&&i| labels[i]).count();
+            assert!((6..=7).contains(&survivors), "fold {fold}: {survivors}");
+        }
+        assert_eq!(folds, stratified_folds(&labels, 5, 11));
+        assert_ne!(folds, stratified_folds(&labels, 5, 12));
     }
 
     #[test]
