@@ -35,12 +35,7 @@ async fn list(
 ) -> Result<Json<Page<User>>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let (items, total) = users::list(&mut conn, page.limit(), page.offset()).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(page.page_of(items, total)))
 }
 
 /// Gives a user another role; it counts from the user's next request. Admins cannot take

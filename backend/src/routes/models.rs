@@ -36,12 +36,7 @@ async fn list(
 ) -> Result<Json<Page<ModelSummary>>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let (items, total) = models::list(&mut conn, page.limit(), page.offset()).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(page.page_of(items, total)))
 }
 
 /// One model with its scores and parameters.

@@ -3,6 +3,7 @@
 use crate::error::ApiError;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
+use lifeboat_api_types::Page;
 use serde::Deserialize;
 
 /// Largest page a client may ask for.
@@ -35,6 +36,16 @@ impl Pagination {
 
     pub fn offset(&self) -> i64 {
         i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    /// The answer: this page's `items` out of `total`.
+    pub fn page_of<T>(&self, items: Vec<T>, total: i64) -> Page<T> {
+        Page {
+            items,
+            total,
+            page: self.page,
+            per_page: self.per_page,
+        }
     }
 }
 

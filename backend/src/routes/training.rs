@@ -78,10 +78,5 @@ async fn list(
 ) -> Result<Json<Page<TrainingJob>>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let (items, total) = jobs::list(&mut conn, page.limit(), page.offset()).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(page.page_of(items, total)))
 }
