@@ -5,7 +5,6 @@ use crate::config::Config;
 use crate::ml::train::training_records;
 use crate::ml::what_if::Grid;
 use crate::ml::{Dataset, ModelArtifact};
-use lifeboat_api_types::Algorithm;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::Semaphore;
@@ -39,8 +38,6 @@ pub struct ModelStore {
 #[derive(Debug, Default)]
 struct Inner {
     by_id: HashMap<Uuid, Arc<LoadedModel>>,
-    /// Answers requests that name no model: the newest forest, else the newest model.
-    default: Option<Arc<LoadedModel>>,
     dataset: Option<Arc<Dataset>>,
     /// What the what-if search knows of the training rows of `dataset`.
     grid: Option<Arc<Grid>>,
@@ -68,13 +65,10 @@ impl ModelStore {
         removed
     }
 
-    /// The model with `id`, or the default one.
-    pub fn get(&self, id: Option<Uuid>) -> Option<Arc<LoadedModel>> {
-        let inner = self.read();
-        match id {
-            Some(id) => inner.by_id.get(&id).cloned(),
-            None => inner.default.clone(),
-        }
+    /// The model with `id`. There is no default: which model answers is the backend's
+    /// choice alone.
+    pub fn get(&self, id: Uuid) -> Option<Arc<LoadedModel>> {
+        self.read().by_id.get(&id).cloned()
     }
 
     /// Every loaded model, newest first.
@@ -153,14 +147,6 @@ impl ModelStore {
 impl Inner {
     /// Recomputes the default model and the gauges after a change.
     fn refresh(&mut self) {
-        self.default = self
-            .by_id
-            .values()
-            .max_by_key(|m| {
-                let a = &m.artifact;
-                (a.algorithm() == Algorithm::RandomForest, a.created_at, a.id)
-            })
-            .cloned();
         metrics::gauge!("models_loaded").set(self.by_id.len() as f64);
     }
 }

@@ -145,19 +145,23 @@ fn respond(state: &AppState, request: &InferenceRequest) -> Result<InferenceResp
     Ok(answer)
 }
 
-/// The passenger of `request`, checked, and the model it names (else the default model).
+/// The passenger of `request`, checked, and the model it names. A request must name its
+/// model: which model answers is the backend's choice alone.
 fn model_and_passenger(
     state: &AppState,
     request: &InferenceRequest,
 ) -> Result<(Arc<LoadedModel>, Passenger), ApiError> {
-    let passenger = request.passenger().map_err(ApiError::Validation)?;
-    let model = state
-        .models
-        .get(request.model_id)
-        .ok_or_else(|| match request.model_id {
-            Some(id) => ApiError::ModelNotFound(id),
-            None => ApiError::NotReady("no model has been trained yet".into()),
-        })?;
+    let passenger = request.passenger();
+    let Some(id) = request.model_id else {
+        let mut errors = passenger.err().unwrap_or_default();
+        errors.insert(
+            "model_id".into(),
+            "is required: the backend chooses which model answers".into(),
+        );
+        return Err(ApiError::Validation(errors));
+    };
+    let passenger = passenger.map_err(ApiError::Validation)?;
+    let model = state.models.get(id).ok_or(ApiError::ModelNotFound(id))?;
     Ok((model, passenger))
 }
 

@@ -30,10 +30,7 @@ async fn list(State(state): State<AppState>) -> Json<Vec<TrainedModel>> {
 }
 
 async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<TrainedModel>, ApiError> {
-    let model = state
-        .models
-        .get(Some(id))
-        .ok_or(ApiError::ModelNotFound(id))?;
+    let model = state.models.get(id).ok_or(ApiError::ModelNotFound(id))?;
     Ok(Json(model.artifact.describe(&model.sha256)))
 }
 
@@ -46,7 +43,7 @@ async fn create(
     JsonBody(request): JsonBody<TrainModel>,
 ) -> Result<(StatusCode, Json<TrainedModel>), ApiError> {
     request.check().map_err(ApiError::Validation)?;
-    if state.models.get(Some(request.model_id)).is_some() {
+    if state.models.get(request.model_id).is_some() {
         return Err(ApiError::ModelExists(request.model_id));
     }
     let dataset = state

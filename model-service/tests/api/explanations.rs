@@ -207,8 +207,9 @@ async fn an_old_model_of_another_data_set_answers_and_says_it_cannot_be_explaine
 #[tokio::test]
 async fn a_batch_answers_explained_items_with_their_explanation_and_an_invalid_one_with_422() {
     let app = spawn_app().await;
-    app.train_default(Algorithm::RandomForest).await;
-    let passenger = json!({"pclass": 1, "sex": "female", "sibsp": 0, "parch": 0});
+    let forest = app.train_default(Algorithm::RandomForest).await.id;
+    let passenger =
+        json!({"pclass": 1, "sex": "female", "sibsp": 0, "parch": 0, "model_id": forest});
     let mut explained = passenger.clone();
     explained["explain"] = json!(true);
     let batch = json!({"items": [{"request": explained}, {"request": passenger}]});
@@ -224,7 +225,7 @@ async fn a_batch_answers_explained_items_with_their_explanation_and_an_invalid_o
     assert!(answer["results"][1]["ok"].get("contributions").is_none());
 
     let response = app
-        .infer(json!({"pclass": 7, "sex": "female", "sibsp": 0, "parch": 0, "explain": true}))
+        .infer(json!({"pclass": 7, "sex": "female", "sibsp": 0, "parch": 0, "explain": true, "model_id": forest}))
         .await;
     assert_eq!(response.status(), 422);
     let body: serde_json::Value = response.json().await.unwrap();

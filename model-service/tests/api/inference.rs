@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
     let app = spawn_app().await;
-    app.train_default(Algorithm::RandomForest).await;
+    let forest = app.train_default(Algorithm::RandomForest).await.id;
 
     let man = app
-        .infer(json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"}))
+        .infer(json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S","model_id":forest}))
         .await;
     assert_eq!(man.status(), 200);
     let man: Value = man.json().await.unwrap();
@@ -21,7 +21,7 @@ async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
     assert_eq!(man["algorithm"], "random_forest");
 
     let woman: Value = app
-        .infer(json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C"}))
+        .infer(json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C","model_id":forest}))
         .await
         .json()
         .await
@@ -71,31 +71,26 @@ async fn malformed_json_gets_400_in_our_error_format() {
 }
 
 #[tokio::test]
-async fn without_a_model_id_the_newest_forest_answers_and_a_named_svm_answers_itself() {
+async fn a_request_must_name_its_model_and_each_named_model_answers_itself() {
     let app = spawn_app().await;
     let forest = app.train_default(Algorithm::RandomForest).await;
     let svm = app.train_default(Algorithm::Svm).await;
     let ask = json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0});
 
-    let default: Value = app.infer(ask.clone()).await.json().await.unwrap();
-    assert_eq!(default["model_id"], forest.id.to_string());
+    // Which model answers is the backend's choice: the model service has no default.
+    let unnamed = app.infer(ask.clone()).await;
+    assert_eq!(unnamed.status(), 422);
+    let body: Value = unnamed.json().await.unwrap();
+    assert!(body["fields"]["model_id"].is_string(), "{body}");
 
-    let mut named = ask;
-    named["model_id"] = json!(svm.id);
-    let named: Value = app.infer(named).await.json().await.unwrap();
-    assert_eq!(named["model_id"], svm.id.to_string());
-    assert_eq!(named["algorithm"], "svm");
-    assert!(named["prob"].as_f64().unwrap() > 0.5, "{named}");
-}
-
-#[tokio::test]
-async fn with_no_model_at_all_a_prediction_gets_503() {
-    let app = spawn_app().await;
-    app.wait_until_ready().await;
-    let response = app
-        .infer(json!({"pclass":3,"sex":"male","sibsp":0,"parch":0}))
-        .await;
-    assert_eq!(response.status(), 503);
+    for (model, algorithm) in [(&forest, "random_forest"), (&svm, "svm")] {
+        let mut named = ask.clone();
+        named["model_id"] = json!(model.id);
+        let named: Value = app.infer(named).await.json().await.unwrap();
+        assert_eq!(named["model_id"], model.id.to_string());
+        assert_eq!(named["algorithm"], algorithm);
+        assert!(named["prob"].as_f64().unwrap() > 0.5, "{named}");
+    }
 }
 
 #[tokio::test]
@@ -112,9 +107,9 @@ async fn an_unknown_model_id_gets_404() {
 #[tokio::test]
 async fn metrics_count_the_request_by_route_and_time_the_prediction() {
     let app = spawn_app().await;
-    app.train_default(Algorithm::RandomForest).await;
+    let forest = app.train_default(Algorithm::RandomForest).await.id;
     let response = app
-        .infer(json!({"pclass":2,"sex":"male","age":40,"sibsp":0,"parch":0}))
+        .infer(json!({"pclass":2,"sex":"male","age":40,"sibsp":0,"parch":0,"model_id":forest}))
         .await;
     assert_eq!(response.status(), 200);
     let answer: serde_json::Value = response.json().await.unwrap();
