@@ -10,6 +10,7 @@ use lifeboat_api_types::{
 };
 use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
 use lifeboat_model_service::ml::evaluate::cross_validation::cross_validate;
+use lifeboat_model_service::ml::files;
 use lifeboat_model_service::ml::train::{FOLD_SEED, default_request, train, training_records};
 use std::path::PathBuf;
 
@@ -20,7 +21,7 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from("../shared/data/titanic.csv"));
     let bytes = std::fs::read(&path).expect("the Titanic data set (pass its path)");
     assert_eq!(
-        dataset::sha256_hex(&bytes),
+        files::sha256_hex(&bytes),
         TITANIC_SHA256,
         "not the Titanic set"
     );

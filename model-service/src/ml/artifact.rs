@@ -4,12 +4,12 @@
 //! Layout: the line `LIFEBOAT-MODEL <format version>`, the line holding the sha256 (hex) of the
 //! body, then the body: the [`ModelArtifact`] as MessagePack with field names.
 
+use crate::ml::files::{TEMP_PREFIX, sha256_hex, write_atomically};
 use crate::ml::{Dataset, Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
 use chrono::{DateTime, Utc};
 use lifeboat_api_types::{Algorithm, Estimator, Evaluation, Passenger, TrainedModel};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -23,8 +23,6 @@ const OLDEST_READABLE: u32 = 1;
 const MAGIC: &str = "LIFEBOAT-MODEL";
 /// File name extension of artifacts in the model folder.
 pub const EXTENSION: &str = "model";
-/// Name prefix of the temporary files artifacts are written to before the rename.
-const TEMP_PREFIX: &str = ".tmp-";
 
 /// The fitted model itself, with the parameters it was trained with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,7 +185,7 @@ impl ModelArtifact {
     /// Writes the artifact into `dir` atomically; returns its path and the body's sha256.
     pub fn save(&self, dir: &Path) -> Result<(PathBuf, String), ArtifactError> {
         let body = rmp_serde::to_vec_named(self)?;
-        let sha256 = crate::ml::dataset::sha256_hex(&body);
+        let sha256 = sha256_hex(&body);
         let mut bytes = format!("{MAGIC} {FORMAT_VERSION}\n{sha256}\n").into_bytes();
         bytes.extend_from_slice(&body);
         let path = self.path_in(dir);
@@ -220,7 +218,7 @@ impl ModelArtifact {
             });
         }
         let (recorded, body) = split_line(rest).ok_or_else(not_ours)?;
-        if crate::ml::dataset::sha256_hex(body) != recorded {
+        if sha256_hex(body) != recorded {
             return Err(ArtifactError::Corrupted {
                 path: path.to_owned(),
             });
@@ -273,23 +271,6 @@ fn split_line(bytes: &[u8]) -> Option<(&str, &[u8])> {
     let end = bytes.iter().position(|&b| b == b'\n')?;
     let line = std::str::from_utf8(&bytes[..end]).ok()?;
     Some((line, &bytes[end + 1..]))
-}
-
-/// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a
-/// part: a temporary file in the same folder, fsync, rename, fsync of the folder.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    std::fs::File::open(dir)?.sync_all()
 }
 
 /// Loads every artifact in `dir`. Unreadable files are logged and skipped, not fatal:

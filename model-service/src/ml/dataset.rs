@@ -1,7 +1,7 @@
 //! The Titanic training set: fetched once, checked against its sha256, parsed into records.
 
+use crate::ml::files::sha256_hex;
 use lifeboat_api_types::{Embarked, Passenger, Sex};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::Duration;
 
@@ -82,11 +82,6 @@ pub async fn fetch(path: &Path, url: &str, expected_sha256: &str) -> Result<Data
     Ok(Dataset { records, sha256 })
 }
 
-/// The hex sha256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 fn verify(bytes: &[u8], expected: &str) -> Result<String, DatasetError> {
     let actual = sha256_hex(bytes);
     if actual.eq_ignore_ascii_case(expected) {
@@ -132,7 +127,7 @@ async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DatasetError>
     let path = path.to_owned();
     let bytes = bytes.to_vec();
     let display = path.display().to_string();
-    tokio::task::spawn_blocking(move || crate::ml::artifact::write_atomically(&path, &bytes))
+    tokio::task::spawn_blocking(move || crate::ml::files::write_atomically(&path, &bytes))
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))
         .and_then(|r| r)

@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod evaluate;
 pub mod explain;
 pub mod features;
+pub mod files;
 pub mod forest;
 pub mod shap_export;
 pub mod svm;
