@@ -15,10 +15,9 @@ use lifeboat_api_types::{
     ActiveModel, ErrorBody, InferenceRequest, InferenceResponse, WhatIfAnswer,
 };
 use lifeboat_service_kit::Json;
+use lifeboat_service_kit::metrics::HandleCache;
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use metrics::{Counter, Histogram};
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -152,26 +151,19 @@ async fn checked(
 /// `inference_requests_total` and `inference_duration_seconds` of (model, algorithm,
 /// outcome), looked up in the registry once per combination rather than once per request.
 fn series(key: (Uuid, &'static str, &'static str)) -> (Counter, Histogram) {
-    type Cache = RwLock<HashMap<(Uuid, &'static str, &'static str), (Counter, Histogram)>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(found) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
-        return found;
-    }
-    let (model_id, algorithm, outcome) = key;
-    let labels = [
-        ("model_id", model_id.to_string()),
-        ("algorithm", algorithm.to_owned()),
-        ("outcome", outcome.to_owned()),
-    ];
-    let found = (
-        metrics::counter!("inference_requests_total", &labels),
-        metrics::histogram!("inference_duration_seconds", &labels),
-    );
-    if let Ok(mut cache) = cache.write() {
-        cache.insert(key, found.clone());
-    }
-    found
+    type Key = (Uuid, &'static str, &'static str);
+    static SERIES: HandleCache<Key, (Counter, Histogram)> = HandleCache::new();
+    SERIES.get_or_register(key, |&(model_id, algorithm, outcome)| {
+        let labels = [
+            ("model_id", model_id.to_string()),
+            ("algorithm", algorithm.to_owned()),
+            ("outcome", outcome.to_owned()),
+        ];
+        (
+            metrics::counter!("inference_requests_total", &labels),
+            metrics::histogram!("inference_duration_seconds", &labels),
+        )
+    })
 }
 
 /// What a prediction needs from the request's head, read without copying all the headers:

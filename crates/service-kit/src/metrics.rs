@@ -9,6 +9,7 @@ use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use metrics_process::Collector;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{OnceLock, RwLock};
 use std::time::Duration;
 
@@ -89,6 +90,43 @@ pub async fn render() -> Response {
     response
 }
 
+/// Metric handles kept per label set: a hot path looks its series up in the registry once
+/// per combination of labels, not on every call (which would format the labels and take
+/// the registry's lock each time). Used as a `static`.
+#[derive(Debug)]
+pub struct HandleCache<K, V> {
+    map: OnceLock<RwLock<HashMap<K, V>>>,
+}
+
+impl<K, V> HandleCache<K, V> {
+    pub const fn new() -> Self {
+        Self {
+            map: OnceLock::new(),
+        }
+    }
+}
+
+impl<K, V> Default for HandleCache<K, V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> HandleCache<K, V> {
+    /// The handles of `key`, registered with `register` the first time.
+    pub fn get_or_register(&self, key: K, register: impl FnOnce(&K) -> V) -> V {
+        let map = self.map.get_or_init(Default::default);
+        if let Some(found) = map.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let handles = register(&key);
+        if let Ok(mut map) = map.write() {
+            map.insert(key, handles.clone());
+        }
+        handles
+    }
+}
+
 /// The HTTP series of one (method, matched route, status): its handles are looked up in the
 /// registry once and kept, so answering a request allocates no labels and takes no registry
 /// lock.
@@ -98,7 +136,8 @@ pub(crate) struct HttpSeries {
     duration: Histogram,
 }
 
-/// method + status → series, per route.
+/// method + status → series, per route. (Not a [`HandleCache`]: the route is looked up by
+/// the borrowed `&str` of the request, so answering allocates nothing.)
 type SeriesOfRoute = HashMap<(Method, u16), HttpSeries>;
 
 impl HttpSeries {

@@ -14,9 +14,10 @@ use lifeboat_api_types::{
     InferenceRequest, InferenceResponse, Passenger, WhatIfAnswer,
 };
 use lifeboat_service_kit::Json;
+use lifeboat_service_kit::metrics::HandleCache;
 use metrics::Histogram;
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+
+use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
 
@@ -186,18 +187,12 @@ fn refused(error: ApiError) -> BatchResult {
 /// `model_predict_duration_seconds` of one model, looked up in the registry once per model
 /// rather than once per prediction.
 fn predict_duration(model_id: Uuid, algorithm: Algorithm) -> Histogram {
-    static CACHE: OnceLock<RwLock<HashMap<Uuid, Histogram>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(found) = cache.read().ok().and_then(|c| c.get(&model_id).cloned()) {
-        return found;
-    }
-    let found = metrics::histogram!(
-        "model_predict_duration_seconds",
-        "model_id" => model_id.to_string(),
-        "algorithm" => algorithm.as_str(),
-    );
-    if let Ok(mut cache) = cache.write() {
-        cache.insert(model_id, found.clone());
-    }
-    found
+    static DURATIONS: HandleCache<Uuid, Histogram> = HandleCache::new();
+    DURATIONS.get_or_register(model_id, |model_id| {
+        metrics::histogram!(
+            "model_predict_duration_seconds",
+            "model_id" => model_id.to_string(),
+            "algorithm" => algorithm.as_str(),
+        )
+    })
 }
