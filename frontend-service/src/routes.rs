@@ -3,9 +3,8 @@
 
 use crate::proxy;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
 use lifeboat_service_kit::server::{health, readiness};
@@ -94,21 +93,5 @@ async fn check_ready(state: &AppState) -> Result<(), String> {
     if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
         return Err(format!("web app: no {}", index.display()));
     }
-    let backend = &state.backend;
-    let request = Request::get(backend.uri_for("/ready"))
-        .body(Body::empty())
-        .expect("a GET with no body is valid");
-    // The connection error's own words go to the log, not to whoever asks.
-    let answer = backend.send(request).await.map_err(|error| {
-        tracing::warn!(%error, "readiness: the backend check failed");
-        format!("backend: {}", error.summary())
-    })?;
-    if answer.head.status.is_success() {
-        return Ok(());
-    }
-    let reason = serde_json::from_slice::<HealthStatus>(&answer.body)
-        .ok()
-        .and_then(|h| h.reason)
-        .unwrap_or_else(|| "not ready".into());
-    Err(format!("backend: {reason}"))
+    state.backend.check_ready("backend").await
 }

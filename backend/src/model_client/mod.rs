@@ -7,8 +7,7 @@ mod batcher;
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use lifeboat_api_types::{
-    ErrorBody, HealthStatus, InferenceRequest, InferenceResponse, TrainModel, TrainedModel,
-    WhatIfAnswer,
+    ErrorBody, InferenceRequest, InferenceResponse, TrainModel, TrainedModel, WhatIfAnswer,
 };
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use lifeboat_service_kit::upstream::{Answer, InvalidBaseUrl, Upstream};
@@ -115,20 +114,7 @@ impl ModelClient {
 
     /// `Ok` when the model service says it is ready; otherwise why not.
     pub async fn ready(&self) -> Result<(), String> {
-        let call = self.request::<()>(Method::GET, "/ready", None);
-        // The connection error's own words go to the log, not to whoever asks.
-        let answer = self.http.send(call).await.map_err(|error| {
-            tracing::warn!(%error, "readiness: the model service check failed");
-            format!("model service: {}", error.summary())
-        })?;
-        if answer.head.status.is_success() {
-            return Ok(());
-        }
-        let reason = serde_json::from_slice::<HealthStatus>(&answer.body)
-            .ok()
-            .and_then(|h| h.reason)
-            .unwrap_or_else(|| "not ready".into());
-        Err(format!("model service: {reason}"))
+        self.http.check_ready("model service").await
     }
 
     /// A request to the model service, with `body` as JSON when there is one.

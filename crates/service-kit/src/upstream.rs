@@ -18,6 +18,7 @@ use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use lifeboat_api_types::HealthStatus;
 use std::future::Future;
 use std::io;
 use std::path::Path;
@@ -147,6 +148,27 @@ impl Upstream {
     /// within the client's timeout.
     pub async fn send(&self, request: Request<Body>) -> Result<Answer, UpstreamError> {
         self.send_within(request, self.0.timeout).await
+    }
+
+    /// `Ok` when the peer's `GET /ready` answers 2xx; otherwise why not, for a readiness
+    /// answer: `"<name>: <its reason>"`, or `"<name>: timed out"` / `"unreachable"` (the
+    /// connection error's own words go to the log, not to whoever asks).
+    pub async fn check_ready(&self, name: &str) -> Result<(), String> {
+        let request = Request::get(self.uri_for("/ready"))
+            .body(Body::empty())
+            .expect("a GET with no body is valid");
+        let answer = self.send(request).await.map_err(|error| {
+            tracing::warn!(%error, peer = name, "readiness: the check failed");
+            format!("{name}: {}", error.summary())
+        })?;
+        if answer.head.status.is_success() {
+            return Ok(());
+        }
+        let reason = serde_json::from_slice::<HealthStatus>(&answer.body)
+            .ok()
+            .and_then(|h| h.reason)
+            .unwrap_or_else(|| "not ready".into());
+        Err(format!("{name}: {reason}"))
     }
 
     /// [`Upstream::send`] with a deadline of its own (a training call takes longer).
