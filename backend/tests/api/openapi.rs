@@ -190,3 +190,83 @@ async fn the_model_lab_figures_are_described_and_every_reference_resolves(db: Pg
         assert!(resolved.is_object(), "{target} does not resolve");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_documents_bounds_are_the_limits_the_server_enforces(db: PgPool) {
+    use lifeboat_api_types::{evaluation_limits as eval, limits, training_limits as training};
+    // utoipa's attributes take literals only; this ties each one to its constant.
+    let app = spawn_app_with_admin(db).await;
+    let document = document(&app).await;
+    let schemas = &document["components"]["schemas"];
+    let bound = |schema: &str, field: &str, key: &str| {
+        let value = &schemas[schema]["properties"][field][key];
+        value
+            .as_f64()
+            .unwrap_or_else(|| panic!("{schema}.{field} has no {key}: {value}"))
+    };
+    let expected = [
+        (
+            "ForestParams",
+            "trees",
+            "maximum",
+            training::MAX_TREES as f64,
+        ),
+        (
+            "ForestParams",
+            "max_depth",
+            "maximum",
+            training::MAX_DEPTH as f64,
+        ),
+        ("ForestParams", "seed", "maximum", training::MAX_SEED as f64),
+        ("SvmParams", "c", "maximum", training::MAX_SVM_C),
+        (
+            "SvmParams",
+            "kernel_width",
+            "maximum",
+            training::MAX_KERNEL_WIDTH,
+        ),
+        (
+            "EvaluationParams",
+            "folds",
+            "minimum",
+            eval::MIN_FOLDS as f64,
+        ),
+        (
+            "EvaluationParams",
+            "folds",
+            "maximum",
+            eval::MAX_FOLDS as f64,
+        ),
+        (
+            "EvaluationParams",
+            "importance_repeats",
+            "minimum",
+            eval::MIN_IMPORTANCE_REPEATS as f64,
+        ),
+        (
+            "EvaluationParams",
+            "importance_repeats",
+            "maximum",
+            eval::MAX_IMPORTANCE_REPEATS as f64,
+        ),
+        ("InferenceRequest", "age", "maximum", limits::AGE_MAX),
+        (
+            "InferenceRequest",
+            "sibsp",
+            "maximum",
+            limits::RELATIVES_MAX as f64,
+        ),
+        (
+            "InferenceRequest",
+            "parch",
+            "maximum",
+            limits::RELATIVES_MAX as f64,
+        ),
+        ("InferenceRequest", "fare", "maximum", limits::FARE_MAX),
+    ];
+    for (schema, field, key, value) in expected {
+        assert_eq!(bound(schema, field, key), value, "{schema}.{field} {key}");
+    }
+    let name = &schemas["TrainingRequest"]["properties"]["name"]["maxLength"];
+    assert_eq!(name.as_u64(), Some(training::NAME_MAX_CHARS as u64));
+}

@@ -262,12 +262,18 @@ impl Estimator {
         match self {
             Self::RandomForest(p) => {
                 if !(1..=limits::MAX_TREES).contains(&p.trees) {
-                    fail("trees", "must be a whole number from 1 to 500");
+                    fail(
+                        "trees",
+                        &format!("must be a whole number from 1 to {}", limits::MAX_TREES),
+                    );
                 }
                 if p.max_depth
                     .is_some_and(|d| !(1..=limits::MAX_DEPTH).contains(&d))
                 {
-                    fail("max_depth", "must be from 1 to 30, or null for no limit");
+                    fail(
+                        "max_depth",
+                        &format!("must be from 1 to {}, or null for no limit", limits::MAX_DEPTH),
+                    );
                 }
                 if !share(p.feature_share) {
                     fail("feature_share", "must be above 0 and at most 1");
@@ -276,15 +282,19 @@ impl Estimator {
                     fail("bootstrap_share", "must be above 0 and at most 1");
                 }
                 if p.seed > limits::MAX_SEED {
-                    fail("seed", "must be a whole number from 0 to 9007199254740991");
+                    fail(
+                        "seed",
+                        &format!("must be a whole number from 0 to {}", limits::MAX_SEED),
+                    );
                 }
             }
             Self::Svm(p) => {
                 if !(p.c > 0.0 && p.c <= limits::MAX_SVM_C) {
-                    fail("c", "must be above 0 and at most 1000");
+                    fail("c", &format!("must be above 0 and at most {}", limits::MAX_SVM_C));
                 }
                 if !(p.kernel_width > 0.0 && p.kernel_width <= limits::MAX_KERNEL_WIDTH) {
-                    fail("kernel_width", "must be above 0 and at most 1000");
+                    let max = limits::MAX_KERNEL_WIDTH;
+                    fail("kernel_width", &format!("must be above 0 and at most {max}"));
                 }
             }
         }

@@ -152,7 +152,7 @@ impl InferenceRequest {
         };
         let age = match self.age {
             Some(a) if !(0.0..=limits::AGE_MAX).contains(&a) => {
-                fail("age", "must be between 0 and 120");
+                fail("age", &format!("must be between 0 and {}", limits::AGE_MAX));
                 None
             }
             other => other,
@@ -161,7 +161,7 @@ impl InferenceRequest {
         let parch = relatives(self.parch, "parch", &mut fail);
         let fare = match self.fare {
             Some(f) if !(0.0..=limits::FARE_MAX).contains(&f) => {
-                fail("fare", "must be between 0 and 1000");
+                fail("fare", &format!("must be between 0 and {}", limits::FARE_MAX));
                 None
             }
             other => other,
@@ -194,7 +194,8 @@ fn relatives(value: Option<i64>, field: &str, fail: &mut impl FnMut(&str, &str))
     match value {
         Some(n @ 0..=limits::RELATIVES_MAX) => n as u8,
         Some(_) => {
-            fail(field, "must be a whole number from 0 to 20");
+            let reason = format!("must be a whole number from 0 to {}", limits::RELATIVES_MAX);
+            fail(field, &reason);
             0
         }
         None => {
