@@ -18,7 +18,7 @@ pub async fn insert(
     let [[tn, fp], [fn_, tp]] = m.confusion_matrix.map(|row| row.map(to_i32));
     sqlx::query!(
         r#"INSERT INTO model (model_id, name, algorithm, accuracy, precision_score, recall, f1,
-               roc_auc, confusion_matrix, train_rows, test_rows, params, artifact_path,
+               roc_auc, confusion_matrix, train_rows, test_rows, params, artifact_file,
                artifact_sha256, dataset_sha256, training_seconds, created_by, created_at,
                evaluation)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,

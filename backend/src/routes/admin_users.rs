@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 /// Routes under `/api/admin`; the caller's admin role is checked by the router above.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
+        .routes(routes!(list_users))
         .routes(routes!(change_role))
 }
 
@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(PageQuery),
     responses((status = OK, description = "One page of users", body = Page<User>))
 )]
-async fn list(
+async fn list_users(
     State(state): State<AppState>,
     page: Pagination,
 ) -> Result<Json<Page<User>>, ApiError> {

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lifeboat_api_types::HealthStatus;
-use lifeboat_service_kit::server::{health, readiness};
+use lifeboat_service_kit::server::{self, readiness};
 use std::time::Duration;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,7 +14,7 @@ const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(live))
+        .routes(routes!(health))
         .routes(routes!(ready))
 }
 
@@ -26,8 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "operations",
     responses((status = OK, description = "Always `ok`", body = HealthStatus))
 )]
-async fn live() -> Json<HealthStatus> {
-    health().await
+async fn health() -> Json<HealthStatus> {
+    server::health().await
 }
 
 /// Readiness: Postgres and the model service answer.

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(infer))
+        .routes(routes!(predict))
         .routes(routes!(what_if))
         .routes(routes!(active_models))
 }
@@ -45,7 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = TOO_MANY_REQUESTS, description = "Too many anonymous predictions from this address; see `Retry-After`", body = ErrorBody),
     )
 )]
-async fn infer(
+async fn predict(
     State(state): State<AppState>,
     caller: Caller,
     Json(mut request): Json<InferenceRequest>,

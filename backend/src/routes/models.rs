@@ -16,9 +16,9 @@ use utoipa_axum::routes;
 /// Routes under `/api/models`; the caller's admin role is checked by the router above.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(show, remove))
-        .routes(routes!(activate))
+        .routes(routes!(list_models))
+        .routes(routes!(get_model, delete_model))
+        .routes(routes!(activate_model))
 }
 
 /// The registry's models, newest first.
@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(PageQuery),
     responses((status = OK, description = "One page of models", body = Page<ModelSummary>))
 )]
-async fn list(
+async fn list_models(
     State(state): State<AppState>,
     page: Pagination,
 ) -> Result<Json<Page<ModelSummary>>, ApiError> {
@@ -51,7 +51,10 @@ async fn list(
         (status = NOT_FOUND, description = "No such model", body = ErrorBody),
     )
 )]
-async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<ModelDetails>, ApiError> {
+async fn get_model(
+    State(state): State<AppState>,
+    Id(id): Id,
+) -> Result<Json<ModelDetails>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let model = models::find(&mut conn, id)
         .await?
@@ -75,7 +78,7 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<ModelDet
         (status = SERVICE_UNAVAILABLE, description = "The model service cannot be asked", body = ErrorBody),
     )
 )]
-async fn activate(
+async fn activate_model(
     State(state): State<AppState>,
     Id(id): Id,
 ) -> Result<Json<ModelDetails>, ApiError> {
@@ -115,7 +118,7 @@ async fn activate(
         (status = CONFLICT, description = "It is the only active model: predictions would stop", body = ErrorBody),
     )
 )]
-async fn remove(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, ApiError> {
+async fn delete_model(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, ApiError> {
     let mut tx = state.db.begin().await?;
     let only_one_answering = models::lock_for_delete(&mut tx, id)
         .await?

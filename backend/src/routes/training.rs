@@ -17,8 +17,8 @@ use utoipa_axum::routes;
 /// Routes under `/api/training`; the caller's admin role is checked by the router above.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, start))
-        .routes(routes!(show))
+        .routes(routes!(list_training_jobs, start_training))
+        .routes(routes!(get_training_job))
 }
 
 /// Queues a training job and answers at once; follow it at `GET /api/training/{id}`.
@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = TOO_MANY_REQUESTS, description = "The training queue is full; see `Retry-After`", body = ErrorBody),
     )
 )]
-async fn start(
+async fn start_training(
     State(state): State<AppState>,
     user: AuthUser,
     Json(request): Json<TrainingRequest>,
@@ -55,7 +55,10 @@ async fn start(
         (status = NOT_FOUND, description = "No such job", body = ErrorBody),
     )
 )]
-async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<TrainingJob>, ApiError> {
+async fn get_training_job(
+    State(state): State<AppState>,
+    Id(id): Id,
+) -> Result<Json<TrainingJob>, ApiError> {
     let mut conn = state.db.acquire().await?;
     let job = jobs::find(&mut conn, id)
         .await?
@@ -72,7 +75,7 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Training
     params(PageQuery),
     responses((status = OK, description = "One page of jobs", body = Page<TrainingJob>))
 )]
-async fn list(
+async fn list_training_jobs(
     State(state): State<AppState>,
     page: Pagination,
 ) -> Result<Json<Page<TrainingJob>>, ApiError> {
