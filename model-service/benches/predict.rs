@@ -8,29 +8,14 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex};
-use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
+use lifeboat_model_service::ml::dataset;
 use lifeboat_model_service::ml::explain::explain;
-use lifeboat_model_service::ml::files;
 use lifeboat_model_service::ml::train::{default_request, fit, train, training_records};
 use lifeboat_model_service::ml::what_if::{Grid, curves, what_if};
 use std::hint::black_box;
-use std::path::PathBuf;
-
-fn dataset_path() -> PathBuf {
-    std::env::var_os("LIFEBOAT_DATASET_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
-        })
-}
 
 fn titanic() -> dataset::Dataset {
-    let bytes = std::fs::read(dataset_path()).expect("the Titanic data set");
-    assert_eq!(files::sha256_hex(&bytes), TITANIC_SHA256);
-    dataset::Dataset {
-        records: dataset::parse(&bytes).expect("parse"),
-        sha256: TITANIC_SHA256.into(),
-    }
+    dataset::read_titanic(&dataset::development_copy()).expect("the Titanic data set")
 }
 
 const PASSENGER: Passenger = Passenger {

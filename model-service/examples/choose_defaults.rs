@@ -8,9 +8,8 @@
 use lifeboat_api_types::{
     CrossValidation, Estimator, EvaluationParams, Feature, ForestParams, Kernel, SvmParams,
 };
-use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
+use lifeboat_model_service::ml::dataset;
 use lifeboat_model_service::ml::evaluate::cross_validation::cross_validate;
-use lifeboat_model_service::ml::files;
 use lifeboat_model_service::ml::train::{FOLD_SEED, default_request, train, training_records};
 use std::path::PathBuf;
 
@@ -18,18 +17,8 @@ fn main() {
     let path = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/data/titanic.csv"));
-    let bytes = std::fs::read(&path).expect("the Titanic data set (pass its path)");
-    assert_eq!(
-        files::sha256_hex(&bytes),
-        TITANIC_SHA256,
-        "not the Titanic set"
-    );
-    let records = dataset::parse(&bytes).expect("parse the data set");
-    let data = dataset::Dataset {
-        records,
-        sha256: TITANIC_SHA256.into(),
-    };
+        .unwrap_or_else(dataset::development_copy);
+    let data = dataset::read_titanic(&path).expect("the Titanic data set (pass its path)");
     let training_rows = training_records(&data);
     let folds = EvaluationParams::default().folds;
 

@@ -5,14 +5,9 @@ use sqlx::PgPool;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The shared Titanic training set: `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv`
-/// beside the checkout.
+/// The shared Titanic training set (see `development_copy`).
 pub fn dataset_path() -> PathBuf {
-    std::env::var_os("LIFEBOAT_DATASET_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
-        })
+    lifeboat_model_service::ml::dataset::development_copy()
 }
 
 pub const ADMIN_EMAIL: &str = "admin@lifeboat.test";

@@ -2,7 +2,7 @@
 
 use crate::ml::files::sha256_hex;
 use lifeboat_api_types::{Embarked, Passenger, Sex};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// sha256 of the Kaggle Titanic `train.csv` (891 passengers) that Lifeboat is built on.
@@ -56,6 +56,31 @@ pub struct Record {
 pub struct Dataset {
     pub records: Vec<Record>,
     pub sha256: String,
+}
+
+/// The data set on a developer's machine, for tests, benchmarks and scripts:
+/// `LIFEBOAT_DATASET_PATH`, else the shared copy beside the checkout
+/// (`../shared/data/titanic.csv`). The product itself takes its path from its configuration.
+pub fn development_copy() -> PathBuf {
+    std::env::var_os("LIFEBOAT_DATASET_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
+        })
+}
+
+/// Reads the Titanic data set at `path` and checks its sha256, blocking: for benchmarks and
+/// scripts (the service itself uses [`fetch`]).
+pub fn read_titanic(path: &Path) -> Result<Dataset, DatasetError> {
+    let bytes = std::fs::read(path).map_err(|source| DatasetError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let sha256 = verify(&bytes, TITANIC_SHA256)?;
+    Ok(Dataset {
+        records: parse(&bytes)?,
+        sha256,
+    })
 }
 
 /// Reads the data set from `path`, downloading it from `url` first when the file is missing,

@@ -11,14 +11,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// The shared Titanic training set: `LIFEBOAT_DATASET_PATH`, else `../shared/data/titanic.csv`
-/// beside the checkout.
+/// The shared Titanic training set (see `development_copy`).
 pub fn dataset_path() -> PathBuf {
-    std::env::var_os("LIFEBOAT_DATASET_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
-        })
+    lifeboat_model_service::ml::dataset::development_copy()
 }
 
 /// The real data set, checked against its sha256.
