@@ -272,7 +272,10 @@ impl Estimator {
                 {
                     fail(
                         "max_depth",
-                        &format!("must be from 1 to {}, or null for no limit", limits::MAX_DEPTH),
+                        &format!(
+                            "must be from 1 to {}, or null for no limit",
+                            limits::MAX_DEPTH
+                        ),
                     );
                 }
                 if !share(p.feature_share) {
@@ -290,11 +293,17 @@ impl Estimator {
             }
             Self::Svm(p) => {
                 if !(p.c > 0.0 && p.c <= limits::MAX_SVM_C) {
-                    fail("c", &format!("must be above 0 and at most {}", limits::MAX_SVM_C));
+                    fail(
+                        "c",
+                        &format!("must be above 0 and at most {}", limits::MAX_SVM_C),
+                    );
                 }
                 if !(p.kernel_width > 0.0 && p.kernel_width <= limits::MAX_KERNEL_WIDTH) {
                     let max = limits::MAX_KERNEL_WIDTH;
-                    fail("kernel_width", &format!("must be above 0 and at most {max}"));
+                    fail(
+                        "kernel_width",
+                        &format!("must be above 0 and at most {max}"),
+                    );
                 }
             }
         }

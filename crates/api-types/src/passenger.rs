@@ -161,7 +161,10 @@ impl InferenceRequest {
         let parch = relatives(self.parch, "parch", &mut fail);
         let fare = match self.fare {
             Some(f) if !(0.0..=limits::FARE_MAX).contains(&f) => {
-                fail("fare", &format!("must be between 0 and {}", limits::FARE_MAX));
+                fail(
+                    "fare",
+                    &format!("must be between 0 and {}", limits::FARE_MAX),
+                );
                 None
             }
             other => other,
