@@ -26,6 +26,7 @@ export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-lifeboat-e2e}
 export LIFEBOAT_PORT=${LIFEBOAT_PORT:-18090}
 export LIFEBOAT_BACKEND_PORT=${LIFEBOAT_BACKEND_PORT:-18091}
 export LIFEBOAT_MODEL_SERVICE_PORT=${LIFEBOAT_MODEL_SERVICE_PORT:-18092}
+export LIFEBOAT_FRONTEND_METRICS_PORT=${LIFEBOAT_FRONTEND_METRICS_PORT:-18093}
 host=${LIFEBOAT_HOST:-127.0.0.1}
 dataset=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
 if [ -f "$dataset" ]; then
@@ -108,6 +109,7 @@ python3 tests/interop/verify_jwt.py "$base" "$secret_file"
 
 echo "--- observability: request ids across the logs, /metrics, the Grafana dashboard"
 LIFEBOAT_LOGS=compose LIFEBOAT_HOST=$host FRONTEND_PORT=$LIFEBOAT_PORT BACKEND_PORT=$LIFEBOAT_BACKEND_PORT \
+  FRONTEND_METRICS_PORT=$LIFEBOAT_FRONTEND_METRICS_PORT \
   MODEL_SERVICE_PORT=$LIFEBOAT_MODEL_SERVICE_PORT python3 tests/observability/check_stack.py
 
 echo "--- browser suite (Playwright, Chromium) against $base"

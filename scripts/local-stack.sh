@@ -6,7 +6,8 @@
 # (logs, pids, models, the generated JWT secret; default target/local-stack),
 # LIFEBOAT_DATASET_PATH, DATABASE_URL, ADMIN_EMAIL / ADMIN_PASSWORD (default
 # admin@lifeboat.test / local-admin-password), and the ports FRONTEND_PORT / BACKEND_PORT /
-# MODEL_SERVICE_PORT (18080 / 18000 / 18001). Sign-ups are limited to 1,000 per hour per
+# MODEL_SERVICE_PORT (18080 / 18000 / 18001), FRONTEND_METRICS_PORT (the web port + 2: where the
+# frontend service answers /metrics). Sign-ups are limited to 1,000 per hour per
 # address here (SIGNUP_RATE_PER_HOUR), as the browser suite makes many from one address.
 # The services talk to each other on Unix sockets in LIFEBOAT_SOCKET_DIR (default: the stack
 # directory), as in compose; set it empty for TCP on the ports instead.
@@ -15,6 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${LIFEBOAT_BIN_DIR:-$root/target/debug}
 dir=${LIFEBOAT_STACK_DIR:-$root/target/local-stack}
 fe=${FRONTEND_PORT:-18080} be=${BACKEND_PORT:-18000} ms=${MODEL_SERVICE_PORT:-18001}
+fm=${FRONTEND_METRICS_PORT:-$((fe + 2))}
 sockets=${LIFEBOAT_SOCKET_DIR-$dir}
 if [ -n "$sockets" ]; then
   backend_socket=(BACKEND_SOCKET="$sockets/backend.sock")
@@ -40,7 +42,7 @@ start() {
     DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat} \
     "$bin/lifeboat-backend" >"$dir/backend.log" 2>&1 &
   echo $! >"$dir/backend.pid"
-  FRONTEND_HOST=127.0.0.1 FRONTEND_PORT=$fe BACKEND_URL=$backend_url \
+  FRONTEND_HOST=127.0.0.1 FRONTEND_PORT=$fe FRONTEND_METRICS_PORT=$fm BACKEND_URL=$backend_url \
     STATIC_DIR="$root/frontend/dist" \
     "$bin/lifeboat-frontend-service" >"$dir/frontend-service.log" 2>&1 &
   echo $! >"$dir/frontend-service.pid"

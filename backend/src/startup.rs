@@ -114,6 +114,7 @@ impl Application {
             self.socket,
             routes::router(self.state),
             Limits::default(),
+            server::MetricsAt::ServicePort,
         )
         .await
     }

@@ -16,6 +16,11 @@ pub struct Config {
     /// Port to listen on (0 picks a free one).
     #[arg(long, env = "FRONTEND_PORT", default_value_t = 8080)]
     pub port: u16,
+    /// Port of the monitoring listener, where `GET /metrics` is answered (0 picks a free
+    /// one). The web port faces users and does not show metrics; publish this one to
+    /// Prometheus alone.
+    #[arg(long, env = "FRONTEND_METRICS_PORT", default_value_t = 9464)]
+    pub metrics_port: u16,
     /// The built web app (index.html, the wasm bundle, styles).
     #[arg(long, env = "STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,

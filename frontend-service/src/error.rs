@@ -5,9 +5,12 @@ use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::ErrorBody;
 use lifeboat_service_kit::error_response;
 
-/// Every way a forwarded request can fail before the backend answers.
+/// Every way a request to the web port can fail before the backend answers.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// 404: a path the web port does not serve (`/metrics` lives on the monitoring port).
+    #[error("not found")]
+    NotFound,
     /// 413: the request body is larger than we forward.
     #[error("request body too large")]
     PayloadTooLarge,
@@ -22,6 +25,10 @@ pub enum ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match &self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorBody::new("not_found", "there is nothing here"),
+            ),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorBody::new("payload_too_large", "the request body is too large"),

@@ -1,10 +1,12 @@
 //! The frontend service's routes: health, the API forwarder, and the web app with
 //! `index.html` for every other path so client-side routes survive a reload.
 
+use crate::error::ApiError;
 use crate::proxy;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
 use lifeboat_service_kit::server::{health, readiness};
@@ -74,6 +76,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
+        // Metrics are on the monitoring port only; this path must not fall to the app.
+        .route("/metrics", any(not_found))
         .merge(api)
         .fallback_service(app)
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -81,6 +85,11 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .with_state(state)
+}
+
+/// 404 in the JSON error shape.
+async fn not_found() -> Response {
+    ApiError::NotFound.into_response()
 }
 
 /// Ready when the web app is on disk and the backend says it is ready.

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: TcpListener,
     state: AppState,
     limits: Limits,
 }
@@ -28,6 +29,7 @@ impl Application {
         )
         .context("BACKEND_URL")?;
         let listener = server::bind(config.host, config.port).await?;
+        let metrics_listener = server::bind(config.host, config.metrics_port).await?;
         let limits = Limits {
             max_body_bytes: proxy::MAX_BODY_BYTES,
             // The proxy answers 504 when the backend is late; this only backs it up.
@@ -41,6 +43,7 @@ impl Application {
         };
         Ok(Self {
             listener,
+            metrics_listener,
             state,
             limits,
         })
@@ -51,6 +54,14 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
+    /// The monitoring port actually bound.
+    pub fn metrics_port(&self) -> u16 {
+        self.metrics_listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or(0)
+    }
+
     /// Serves until asked to stop, finishing in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         server::serve(
@@ -59,6 +70,7 @@ impl Application {
             None,
             routes::router(self.state),
             self.limits,
+            server::MetricsAt::Listener(self.metrics_listener),
         )
         .await
     }

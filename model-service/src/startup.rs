@@ -58,6 +58,7 @@ impl Application {
             self.socket,
             routes::router(self.state),
             limits(),
+            server::MetricsAt::ServicePort,
         )
         .await
     }

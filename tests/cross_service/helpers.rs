@@ -92,6 +92,7 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
             static_dir: static_dir.path().to_owned(),
             backend_url,
             backend_timeout_ms: 5000,
+            metrics_port: 0,
             cors_allowed_origins: String::new(),
         })
         .await

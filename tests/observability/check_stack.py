@@ -27,8 +27,11 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOST = os.environ.get("LIFEBOAT_HOST", "127.0.0.1")
 FRONTEND = f"http://{HOST}:{os.environ.get('FRONTEND_PORT', '18080')}"
+# Where each service answers /metrics: the frontend service on its monitoring port (the web
+# port does not serve it), the others on their own ports.
+FRONTEND_METRICS = f"http://{HOST}:{os.environ.get('FRONTEND_METRICS_PORT', '18082')}"
 SERVICES = {
-    "frontend-service": FRONTEND,
+    "frontend-service": FRONTEND_METRICS,
     "backend": f"http://{HOST}:{os.environ.get('BACKEND_PORT', '18000')}",
     "model-service": f"http://{HOST}:{os.environ.get('MODEL_SERVICE_PORT', '18001')}",
 }
@@ -180,6 +183,12 @@ def check_no_secrets(secrets):
 
 
 def check_metrics():
+    try:
+        urllib.request.urlopen(FRONTEND + "/metrics", timeout=10)
+        raise AssertionError("the web port serves /metrics")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404, f"the web port answers /metrics with {error.code}"
+    print("  the web port answers /metrics with 404")
     union = set()
     for service, base in SERVICES.items():
         text = scrape(base)

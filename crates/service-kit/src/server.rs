@@ -64,34 +64,49 @@ pub async fn bind_unix_if_set(path: Option<&Path>) -> anyhow::Result<Option<Unix
     }
 }
 
-/// Serves `router` plus `GET /metrics` behind `limits`, with request ids, tracing and the
-/// HTTP metrics ([`with_service_layers`]), on `listener` (the caller's address available to
-/// handlers) and on `socket` if given, until SIGTERM or Ctrl-C; in-flight requests finish
-/// first.
+/// Where a service answers `GET /metrics`.
+#[derive(Debug)]
+pub enum MetricsAt {
+    /// Beside its routes, on its own port and socket: for ports only the service network
+    /// reaches.
+    ServicePort,
+    /// On a listener of its own, and not on the service's port: for a port that faces users
+    /// (the web port), with the monitoring port reachable by Prometheus alone.
+    Listener(TcpListener),
+}
+
+/// Serves `router` behind `limits`, with request ids, tracing and the HTTP metrics
+/// ([`with_service_layers`]), on `listener` (the caller's address available to handlers) and
+/// on `socket` if given, and `GET /metrics` where `metrics` says, until SIGTERM or Ctrl-C;
+/// in-flight requests finish first.
 pub async fn serve(
     service: &'static str,
     listener: TcpListener,
     socket: Option<UnixSocket>,
     router: Router,
     limits: Limits,
+    metrics: MetricsAt,
 ) -> anyhow::Result<()> {
     let port = listener.local_addr()?.port();
     let socket_path = socket.as_ref().map(|s| s.path.display().to_string());
-    tracing::info!(service, port, socket = socket_path, "listening");
-    let router = with_service_layers(router, limits);
-    let tcp = axum::serve(
-        listener,
-        router
-            .clone()
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    );
-    let Some(mut socket) = socket else {
-        return tcp
-            .with_graceful_shutdown(crate::shutdown_signal())
-            .await
-            .context("server error");
+    let (router, metrics_listener) = match metrics {
+        MetricsAt::ServicePort => (with_metrics_route(router), None),
+        MetricsAt::Listener(listener) => (router, Some(listener)),
     };
-    // One signal stops both servers; the socket file goes when `socket` is dropped.
+    let metrics_port = match &metrics_listener {
+        Some(listener) => Some(listener.local_addr()?.port()),
+        None => None,
+    };
+    tracing::info!(
+        service,
+        port,
+        socket = socket_path,
+        metrics_port,
+        "listening"
+    );
+    let router = with_service_layers(router, limits);
+
+    // One signal stops every server; the socket file goes when `socket` is dropped.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         crate::shutdown_signal().await;
@@ -100,22 +115,49 @@ pub async fn serve(
     let on_stop = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
         let _ = stopped.wait_for(|&stop| stop).await;
     };
-    let unix = socket
-        .listener
-        .take()
-        .expect("a bound socket has its listener");
-    let unix = axum::serve(unix, router).with_graceful_shutdown(on_stop(stopped.clone()));
-    let tcp = tcp.with_graceful_shutdown(on_stop(stopped));
-    tokio::try_join!(tcp.into_future(), unix.into_future()).context("server error")?;
+    let tcp = axum::serve(
+        listener,
+        router
+            .clone()
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(on_stop(stopped.clone()))
+    .into_future();
+    let mut socket = socket;
+    let unix = socket.as_mut().and_then(|s| s.listener.take()).map(|unix| {
+        axum::serve(unix, router)
+            .with_graceful_shutdown(on_stop(stopped.clone()))
+            .into_future()
+    });
+    let monitoring = metrics_listener.map(|listener| {
+        let metrics = with_metrics_route(Router::new()).layer(EdgeLayer::new(Limits::default()));
+        axum::serve(listener, metrics)
+            .with_graceful_shutdown(on_stop(stopped.clone()))
+            .into_future()
+    });
+    tokio::try_join!(tcp, optional(unix), optional(monitoring)).context("server error")?;
+    drop(socket);
     Ok(())
 }
 
-/// `router` plus `GET /metrics`, behind [`EdgeLayer`] with `limits`: the way [`serve`]
-/// serves it.
+/// Runs `server` when there is one.
+async fn optional(
+    server: Option<impl Future<Output = std::io::Result<()>>>,
+) -> std::io::Result<()> {
+    match server {
+        Some(server) => server.await,
+        None => Ok(()),
+    }
+}
+
+/// `router` plus `GET /metrics`.
+fn with_metrics_route(router: Router) -> Router {
+    router.route("/metrics", get(crate::metrics::render))
+}
+
+/// `router` behind [`EdgeLayer`] with `limits`: the way [`serve`] serves it.
 pub fn with_service_layers(router: Router, limits: Limits) -> Router {
-    router
-        .route("/metrics", get(crate::metrics::render))
-        .layer(EdgeLayer::new(limits))
+    router.layer(EdgeLayer::new(limits))
 }
 
 /// `GET /health`: the process answers. No dependency is checked.

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 struct TestApp {
     address: String,
+    /// The monitoring port.
+    metrics_address: String,
     client: reqwest::Client,
     _static_dir: tempfile::TempDir,
 }
@@ -37,13 +39,16 @@ async fn spawn_app_allowing(cors_allowed_origins: &str) -> TestApp {
         static_dir: static_dir.path().to_owned(),
         backend_url: format!("http://{closed}"),
         backend_timeout_ms: 1000,
+        metrics_port: 0,
         cors_allowed_origins: cors_allowed_origins.into(),
     };
     let app = Application::build(config).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = format!("http://127.0.0.1:{}", app.metrics_port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        metrics_address,
         client: reqwest::Client::new(),
         _static_dir: static_dir,
     }
@@ -57,6 +62,34 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+#[tokio::test]
+async fn metrics_are_served_on_the_monitoring_port_and_not_on_the_web_port() {
+    let app = spawn_app().await;
+    app.get("/health").await;
+    let public = app.get("/metrics").await;
+    assert_eq!(public.status(), 404);
+    let body: serde_json::Value = public.json().await.unwrap();
+    assert_eq!(body["error"], "not_found");
+
+    let monitoring = app
+        .client
+        .get(format!("{}/metrics", app.metrics_address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(monitoring.status(), 200);
+    let text = monitoring.text().await.unwrap();
+    assert!(text.contains("http_requests_total"), "{text}");
+    // The monitoring port serves nothing else.
+    let other = app
+        .client
+        .get(format!("{}/health", app.metrics_address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
 }
 
 #[tokio::test]
