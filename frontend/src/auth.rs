@@ -198,9 +198,13 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     move || match auth.session() {
         None => {
-            let here = String::from(js_sys::encode_uri_component(
-                &location.pathname.get_untracked(),
-            ));
+            // The query too: a comparison's `?ids=` survives the detour.
+            let mut path = location.pathname.get_untracked();
+            let search = location.search.get_untracked();
+            if !search.is_empty() {
+                path = format!("{path}?{search}");
+            }
+            let here = String::from(js_sys::encode_uri_component(&path));
             view! { <Redirect path=format!("/login?next={here}") /> }.into_any()
         }
         Some(session) if !session.is_admin() => view! {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod chart;
 pub mod components;
 pub mod form;
+pub mod lab;
 pub mod pages;
 pub mod session;
 pub mod toast;
@@ -32,6 +33,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=pages::Signup />
                     <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/models" /> } />
                     <Route path=path!("/admin/models") view=|| view! { <AdminOnly><pages::AdminModels /></AdminOnly> } />
+                    <Route path=path!("/admin/models/compare") view=|| view! { <AdminOnly><pages::AdminCompare /></AdminOnly> } />
+                    <Route path=path!("/admin/models/:id") view=|| view! { <AdminOnly><pages::AdminModel /></AdminOnly> } />
+                    <Route path=path!("/admin/jobs") view=|| view! { <AdminOnly><pages::AdminJobs /></AdminOnly> } />
                     <Route path=path!("/admin/train") view=|| view! { <AdminOnly><pages::AdminTrain /></AdminOnly> } />
                     <Route path=path!("/admin/users") view=|| view! { <AdminOnly><pages::AdminUsers /></AdminOnly> } />
                 </Routes>
@@ -62,6 +66,7 @@ fn TopBar() -> impl IntoView {
                 <Show when=move || auth.is_admin()>
                     <A href="/admin/models">"Models"</A>
                     <A href="/admin/train">"Train"</A>
+                    <A href="/admin/jobs">"Jobs"</A>
                     <A href="/admin/users">"Users"</A>
                 </Show>
             </nav>

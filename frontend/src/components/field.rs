@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn Field(
     id: &'static str,
     label: &'static str,
-    #[prop(optional)] hint: &'static str,
+    #[prop(optional, into)] hint: String,
     error: Signal<Option<String>>,
     children: Children,
 ) -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn Field(
 pub fn NumberField(
     id: &'static str,
     label: &'static str,
-    hint: &'static str,
+    #[prop(into)] hint: String,
     max: f64,
     step: &'static str,
     /// Decimal keypad on phones instead of the whole-number one.

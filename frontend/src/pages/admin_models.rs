@@ -1,12 +1,15 @@
-//! Admin → Models: the registry ten at a time, activate and delete (confirmed), and a chart
-//! comparing the accuracy of the models on the page.
+//! Admin → Models: the registry ten at a time, activate and delete (confirmed), a chart
+//! comparing the accuracy of the models on the page, and the choice of models to compare
+//! (kept across pages).
 
 use crate::auth::use_auth;
 use crate::components::{Pager, use_page};
+use crate::pages::{MAX_COMPARED, MIN_COMPARED};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use lifeboat_api_types::{ModelDetails, ModelSummary};
 use uuid::Uuid;
 
@@ -19,6 +22,16 @@ pub fn AdminModels() -> impl IntoView {
     let (models, pages) = use_page::<ModelSummary>("/api/models", page, reload);
     // The row whose delete button waits for a confirmation.
     let confirming = RwSignal::new(None::<Uuid>);
+    // The models ticked for comparison, in the order ticked.
+    let picked = RwSignal::new(Vec::<Uuid>::new());
+    let navigate = use_navigate();
+    let compare = move |_| {
+        let ids: Vec<String> = picked.get_untracked().iter().map(Uuid::to_string).collect();
+        navigate(
+            &format!("/admin/models/compare?ids={}", ids.join(",")),
+            Default::default(),
+        );
+    };
 
     let activate = Action::new_local(move |model: &ModelSummary| {
         let model = model.clone();
@@ -40,7 +53,10 @@ pub fn AdminModels() -> impl IntoView {
         async move {
             let path = format!("/api/models/{}", model.id);
             match auth.call::<()>(Method::DELETE, &path, None).await {
-                Ok(()) => toasts.success(format!("Model “{}” deleted.", model.name)),
+                Ok(()) => {
+                    picked.update(|ids| ids.retain(|id| *id != model.id));
+                    toasts.success(format!("Model “{}” deleted.", model.name));
+                }
                 Err(error) => toasts.error(format!("Cannot delete: {}", error.message())),
             }
             confirming.set(None);
@@ -63,9 +79,19 @@ pub fn AdminModels() -> impl IntoView {
             .map(|f| f.as_str())
             .collect::<Vec<_>>()
             .join(", ");
+        let name = model.name.clone();
         view! {
             <tr class:active-row=model.is_active>
-                <th scope="row">{model.name.clone()}</th>
+                <td class="pick" data-label="Compare">
+                    <input type="checkbox" aria-label=format!("Compare {}", model.name)
+                        prop:checked=move || picked.with(|ids| ids.contains(&id))
+                        disabled=move || picked.with(|ids| !ids.contains(&id) && ids.len() >= MAX_COMPARED)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            picked.update(|ids| if on { ids.push(id) } else { ids.retain(|i| *i != id) });
+                        } />
+                </td>
+                <th scope="row"><A href=format!("/admin/models/{id}")>{name}</A></th>
                 <td data-label="Algorithm">{model.algorithm.label()}</td>
                 <td class="num" data-label="Accuracy">{format!("{:.1} %", model.accuracy * 100.0)}</td>
                 <td class="features" data-label="Features">{features}</td>
@@ -131,6 +157,7 @@ pub fn AdminModels() -> impl IntoView {
                             <table class="stack">
                                 <caption class="visually-hidden">"Trained models"</caption>
                                 <thead><tr>
+                                    <th scope="col">"Compare"</th>
                                     <th scope="col">"Name"</th>
                                     <th scope="col">"Algorithm"</th>
                                     <th scope="col">"Accuracy"</th>
@@ -141,6 +168,15 @@ pub fn AdminModels() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
                             </table>
+                        </div>
+                        <div class="compare-bar">
+                            <button type="button" class="secondary" on:click=compare.clone()
+                                disabled=move || picked.with(|ids| ids.len() < MIN_COMPARED)>
+                                "Compare"
+                            </button>
+                            <span class="muted" aria-live="polite">
+                                {move || format!("{} of {MIN_COMPARED}–{MAX_COMPARED} models chosen", picked.with(Vec::len))}
+                            </span>
                         </div>
                         <Pager page=page pages=pages label="Model pages" />
                         <AccuracyChart models=chart />

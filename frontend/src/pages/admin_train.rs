@@ -1,16 +1,22 @@
-//! Admin → Train: pick an algorithm, features, a name and (optionally) parameters; the job's
-//! status then updates live until it succeeds or fails.
+//! Admin → Train: pick an algorithm, features, a name and (optionally) every parameter the
+//! API takes, each with its range; the job's status then updates live until it succeeds or
+//! fails. A job still under way when the page opens (started before leaving it, say) is
+//! followed the same way.
 
 use crate::api::ApiError;
 use crate::auth::use_auth;
-use crate::components::{Field, FieldError};
+use crate::components::{Field, FieldError, JobProgress};
 use crate::form::TrainingForm;
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lifeboat_api_types::{Algorithm, Feature, FieldErrors, JobAccepted, JobStatus, TrainingJob};
+use lifeboat_api_types::{
+    Algorithm, Feature, FieldErrors, JobAccepted, JobStatus, Page, TrainingJob,
+    evaluation_limits as eval, training_limits as limits,
+};
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How often a running job is asked about.
 const POLL_EVERY: Duration = Duration::from_millis(750);
@@ -23,6 +29,10 @@ pub fn AdminTrain() -> impl IntoView {
     let touched = RwSignal::new(false);
     let server_errors = RwSignal::new(FieldErrors::new());
     let job = RwSignal::new(None::<TrainingJob>);
+    // The job being polled; `None` once it has finished.
+    let following = RwSignal::new(None::<Uuid>);
+    // Set to open the parameters when one of them is wrong.
+    let reveal = RwSignal::new(false);
 
     let local_errors = Memo::new(move |_| form.with(|f| f.to_request().err().unwrap_or_default()));
     let error_for = move |name: &'static str| {
@@ -34,56 +44,78 @@ pub fn AdminTrain() -> impl IntoView {
                 .or_else(|| server_errors.with(|e| e.get(name).cloned()))
         })
     };
-    // Polls the job until it ends; stops when the page goes away.
-    let poll = move |id| {
-        let handle = StoredValue::new(None::<IntervalHandle>);
-        let tick = move || {
-            leptos::task::spawn_local(async move {
-                let path = format!("/api/training/{id}");
-                match auth.call::<TrainingJob>(Method::GET, &path, None).await {
-                    Ok(latest) => {
-                        let finished = latest.status.is_finished();
-                        let was_finished = job.with_untracked(|j| {
-                            j.as_ref()
-                                .is_some_and(|j| j.id == latest.id && j.status.is_finished())
-                        });
-                        if finished && !was_finished {
-                            if let Some(h) = handle.try_get_value().flatten() {
-                                h.clear();
-                            }
-                            match latest.status {
-                                JobStatus::Succeeded => toasts.success(format!(
-                                    "“{}” is trained: {:.1} % accurate.",
-                                    latest.name,
-                                    latest.accuracy.unwrap_or_default() * 100.0
-                                )),
-                                _ => toasts.error(format!(
-                                    "Training “{}” failed: {}",
-                                    latest.name,
-                                    latest.error.clone().unwrap_or_default()
-                                )),
-                            }
-                        }
-                        job.try_set(Some(latest));
-                    }
-                    Err(error) => {
-                        if let Some(h) = handle.try_get_value().flatten() {
-                            h.clear();
-                        }
-                        toasts.error(format!("Cannot follow the job: {}", error.message()));
-                    }
-                }
-            });
-        };
-        if let Ok(h) = set_interval_with_handle(tick, POLL_EVERY) {
-            handle.set_value(Some(h));
+    let reveal_if_hidden = move |errors: &FieldErrors| {
+        if errors
+            .keys()
+            .any(|k| k.starts_with("params") || k.starts_with("evaluation"))
+        {
+            reveal.set(true);
         }
-        on_cleanup(move || {
-            if let Some(h) = handle.try_get_value().flatten() {
-                h.clear();
+    };
+
+    // One look at the followed job; its end is told once, and ends the following.
+    let tick = move |id: Uuid| {
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/training/{id}");
+            let answer = auth.call::<TrainingJob>(Method::GET, &path, None).await;
+            // Gone, or following another job by now: this answer is stale.
+            if following.try_get_untracked() != Some(Some(id)) {
+                return;
+            }
+            match answer {
+                Ok(latest) if latest.status.is_finished() => {
+                    match latest.status {
+                        JobStatus::Succeeded => toasts.success(format!(
+                            "“{}” is trained: {:.1} % accurate.",
+                            latest.name,
+                            latest.accuracy.unwrap_or_default() * 100.0
+                        )),
+                        _ => toasts.error(format!(
+                            "Training “{}” failed: {}",
+                            latest.name,
+                            latest.error.clone().unwrap_or_default()
+                        )),
+                    }
+                    job.set(Some(latest));
+                    following.set(None);
+                }
+                Ok(latest) => job.set(Some(latest)),
+                Err(error) => {
+                    following.set(None);
+                    toasts.error(format!("Cannot follow the job: {}", error.message()));
+                }
             }
         });
     };
+    // Polls while a job is followed; the interval ends with the following or the page.
+    Effect::new(move |_| {
+        if let Some(id) = following.get() {
+            let handle = set_interval_with_handle(move || tick(id), POLL_EVERY).ok();
+            on_cleanup(move || {
+                if let Some(handle) = handle {
+                    handle.clear();
+                }
+            });
+        }
+    });
+    // On arrival, follow the newest job if it is still under way.
+    leptos::task::spawn_local(async move {
+        let newest = "/api/training?page=1&per_page=1";
+        let Ok(page) = auth
+            .call::<Page<TrainingJob>>(Method::GET, newest, None)
+            .await
+        else {
+            return;
+        };
+        let Some(latest) = page.items.into_iter().find(|j| !j.status.is_finished()) else {
+            return;
+        };
+        // A job started from this page in the meantime takes precedence.
+        if following.try_get_untracked() == Some(None) {
+            following.set(Some(latest.id));
+            job.set(Some(latest));
+        }
+    });
 
     let start = Action::new_local(move |form: &TrainingForm| {
         let form = form.clone();
@@ -98,9 +130,12 @@ pub fn AdminTrain() -> impl IntoView {
         Some(Ok(accepted)) => {
             toasts.info(format!("Training “{}” started.", form.get_untracked().name));
             job.set(None);
-            poll(accepted.job_id);
+            following.set(Some(accepted.job_id));
         }
-        Some(Err(ApiError::Fields(fields))) => server_errors.set(fields),
+        Some(Err(ApiError::Fields(fields))) => {
+            reveal_if_hidden(&fields);
+            server_errors.set(fields);
+        }
         Some(Err(error)) => toasts.error(format!("Cannot start training: {}", error.message())),
         None => {}
     });
@@ -111,6 +146,8 @@ pub fn AdminTrain() -> impl IntoView {
         server_errors.set(FieldErrors::new());
         if local_errors.with(FieldErrors::is_empty) {
             start.dispatch_local(form.get());
+        } else {
+            local_errors.with(reveal_if_hidden);
         }
     };
     let edit = move |change: fn(&mut TrainingForm, String)| {
@@ -121,6 +158,13 @@ pub fn AdminTrain() -> impl IntoView {
         }
     };
     let is_forest = move || form.with(|f| f.algorithm == Algorithm::RandomForest);
+    let text = move |get: fn(&TrainingForm) -> String| Signal::derive(move || form.with(get));
+    let set = move |change: fn(&mut TrainingForm, String)| {
+        Callback::new(move |value: String| {
+            form.update(|f| change(f, value));
+            touched.set(true);
+        })
+    };
 
     view! {
         <section class="card">
@@ -131,7 +175,7 @@ pub fn AdminTrain() -> impl IntoView {
             <form on:submit=on_submit novalidate>
                 <div class="grid">
                     <Field id="name" label="Name" error=error_for("name")>
-                        <input id="name" name="name" type="text" maxlength="100" required
+                        <input id="name" name="name" type="text" maxlength=limits::NAME_MAX_CHARS required
                             aria-describedby="name-error"
                             prop:value=move || form.with(|f| f.name.clone())
                             on:input=edit(|f, v| f.name = v) />
@@ -160,23 +204,35 @@ pub fn AdminTrain() -> impl IntoView {
                     }).collect_view()}
                     <FieldError id="features" error=error_for("features") />
                 </fieldset>
-                <details class="params">
+                <details class="params" prop:open=move || reveal.get()>
                     <summary>"Parameters (optional)"</summary>
                     <div class="grid">
                         {move || if is_forest() {
                             view! {
-                                <Field id="trees" label="Trees" hint="1–500" error=error_for("params.trees")>
-                                    <input id="trees" type="number" min="1" max="500" step="1" inputmode="numeric"
-                                        aria-describedby="trees-hint trees-error"
-                                        prop:value=move || form.with(|f| f.trees.clone())
-                                        on:input=edit(|f, v| f.trees = v) />
-                                </Field>
-                                <Field id="max_depth" label="Deepest level" hint="1–30; empty for no limit" error=error_for("params.max_depth")>
-                                    <input id="max_depth" type="number" min="1" max="30" step="1" inputmode="numeric"
-                                        aria-describedby="max_depth-hint max_depth-error"
-                                        prop:value=move || form.with(|f| f.max_depth.clone())
-                                        on:input=edit(|f, v| f.max_depth = v) />
-                                </Field>
+                                <NumberInput id="trees" label="Trees" hint=format!("1–{}", limits::MAX_TREES)
+                                    min="1" max=limits::MAX_TREES.to_string()
+                                    value=text(|f| f.trees.clone()) on_input=set(|f, v| f.trees = v)
+                                    error=error_for("params.trees") />
+                                <NumberInput id="max_depth" label="Deepest level"
+                                    hint=format!("1–{}; empty for no limit", limits::MAX_DEPTH)
+                                    min="1" max=limits::MAX_DEPTH.to_string()
+                                    value=text(|f| f.max_depth.clone()) on_input=set(|f, v| f.max_depth = v)
+                                    error=error_for("params.max_depth") />
+                                <NumberInput id="feature_share" label="Feature share" decimal=true
+                                    hint="above 0, at most 1: the share of the feature columns each tree sees"
+                                    min="0" max="1"
+                                    value=text(|f| f.feature_share.clone()) on_input=set(|f, v| f.feature_share = v)
+                                    error=error_for("params.feature_share") />
+                                <NumberInput id="bootstrap_share" label="Bootstrap share" decimal=true
+                                    hint="above 0, at most 1: each tree's sample as a share of the training rows"
+                                    min="0" max="1"
+                                    value=text(|f| f.bootstrap_share.clone()) on_input=set(|f, v| f.bootstrap_share = v)
+                                    error=error_for("params.bootstrap_share") />
+                                <NumberInput id="seed" label="Seed"
+                                    hint=format!("0–{}; the same seed grows the same forest", limits::MAX_SEED)
+                                    min="0" max=limits::MAX_SEED.to_string()
+                                    value=text(|f| f.seed.clone()) on_input=set(|f, v| f.seed = v)
+                                    error=error_for("params.seed") />
                             }.into_any()
                         } else {
                             view! {
@@ -188,21 +244,36 @@ pub fn AdminTrain() -> impl IntoView {
                                         <option value="linear">"Linear"</option>
                                     </select>
                                 </Field>
-                                <Field id="c" label="C (penalty)" hint="above 0, up to 1000" error=error_for("params.c")>
-                                    <input id="c" type="number" min="0" max="1000" step="any" inputmode="decimal"
-                                        aria-describedby="c-hint c-error"
-                                        prop:value=move || form.with(|f| f.c.clone())
-                                        on:input=edit(|f, v| f.c = v) />
-                                </Field>
-                                <Field id="kernel_width" label="Kernel width" hint="Gaussian kernel only" error=error_for("params.kernel_width")>
-                                    <input id="kernel_width" type="number" min="0" step="any" inputmode="decimal"
-                                        aria-describedby="kernel_width-hint kernel_width-error"
-                                        prop:value=move || form.with(|f| f.kernel_width.clone())
-                                        on:input=edit(|f, v| f.kernel_width = v) />
-                                </Field>
+                                <NumberInput id="c" label="C (penalty)" decimal=true
+                                    hint=format!("above 0, at most {}", limits::MAX_SVM_C)
+                                    min="0" max=limits::MAX_SVM_C.to_string()
+                                    value=text(|f| f.c.clone()) on_input=set(|f, v| f.c = v)
+                                    error=error_for("params.c") />
+                                <NumberInput id="kernel_width" label="Kernel width" decimal=true
+                                    hint=format!("above 0, at most {}; Gaussian kernel only", limits::MAX_KERNEL_WIDTH)
+                                    min="0" max=limits::MAX_KERNEL_WIDTH.to_string()
+                                    value=text(|f| f.kernel_width.clone()) on_input=set(|f, v| f.kernel_width = v)
+                                    error=error_for("params.kernel_width") />
                             }.into_any()
                         }}
                     </div>
+                    <FieldError id="params" error=error_for("params") />
+                    <fieldset class="evaluation">
+                        <legend>"Evaluation"</legend>
+                        <div class="grid">
+                            <NumberInput id="folds" label="Cross-validation folds"
+                                hint=format!("{}–{}", eval::MIN_FOLDS, eval::MAX_FOLDS)
+                                min=eval::MIN_FOLDS.to_string() max=eval::MAX_FOLDS.to_string()
+                                value=text(|f| f.folds.clone()) on_input=set(|f, v| f.folds = v)
+                                error=error_for("evaluation.folds") />
+                            <NumberInput id="importance_repeats" label="Importance repeats"
+                                hint=format!("{}–{}: shuffles of each input", eval::MIN_IMPORTANCE_REPEATS, eval::MAX_IMPORTANCE_REPEATS)
+                                min=eval::MIN_IMPORTANCE_REPEATS.to_string() max=eval::MAX_IMPORTANCE_REPEATS.to_string()
+                                value=text(|f| f.importance_repeats.clone()) on_input=set(|f, v| f.importance_repeats = v)
+                                error=error_for("evaluation.importance_repeats") />
+                        </div>
+                    </fieldset>
+                    <FieldError id="evaluation" error=error_for("evaluation") />
                 </details>
                 <label class="check">
                     <input type="checkbox" name="activate"
@@ -214,37 +285,37 @@ pub fn AdminTrain() -> impl IntoView {
                     {move || if start.pending().get() { "Starting…" } else { "Start training" }}
                 </button>
             </form>
-            <div class="job" role="status" aria-live="polite">
-                {move || job.get().map(|job| view! { <JobStatusView job=job /> })}
-            </div>
+            <JobProgress job=job />
+            <p><A href="/admin/jobs">"All training jobs"</A></p>
         </section>
     }
 }
 
+/// A numeric input of the training form: its range as the hint and as the input's bounds,
+/// its text in `value`, each change to `on_input`.
 #[component]
-fn JobStatusView(job: TrainingJob) -> impl IntoView {
-    let (class, text) = match job.status {
-        JobStatus::Queued => ("badge", "Queued".to_owned()),
-        JobStatus::Running => ("badge running", "Running".to_owned()),
-        JobStatus::Succeeded => (
-            "badge on",
-            format!(
-                "Succeeded: {:.1} % accurate",
-                job.accuracy.unwrap_or_default() * 100.0
-            ),
-        ),
-        JobStatus::Failed => (
-            "badge warn",
-            format!("Failed: {}", job.error.clone().unwrap_or_default()),
-        ),
-    };
+fn NumberInput(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] hint: String,
+    #[prop(into)] min: String,
+    #[prop(into)] max: String,
+    /// Decimal keypad and any step, instead of whole numbers.
+    #[prop(optional)]
+    decimal: bool,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
-        <p>
-            "Job “" {job.name.clone()} "”: "
-            <span class=class data-testid="job-status">{text}</span>
-            {(job.status == JobStatus::Succeeded).then(|| view! {
-                " " <A href="/admin/models">"See it in the models list"</A>
-            })}
-        </p>
+        <Field id=id label=label hint=hint error=error>
+            <input id=id name=id type="number" min=min max=max
+                step=if decimal { "any" } else { "1" }
+                inputmode=if decimal { "decimal" } else { "numeric" }
+                aria-describedby=format!("{id}-hint {id}-error")
+                aria-invalid=move || error.get().is_some().to_string()
+                prop:value=value
+                on:input=move |ev| on_input.run(event_target_value(&ev)) />
+        </Field>
     }
 }

@@ -213,13 +213,13 @@ fn PassengerFields(inputs: Inputs, errors: Memo<FieldErrors>) -> impl IntoView {
                     <option value="female">"Female"</option>
                 </select>
             </Field>
-            <NumberField id="age" label="Age (years)" hint="0–120; leave empty if unknown"
+            <NumberField id="age" label="Age (years)" hint=format!("0–{}; leave empty if unknown", limits::AGE_MAX)
                 max=limits::AGE_MAX step="1" decimal=true value=age error=error_for("age") />
-            <NumberField id="fare" label="Fare (£)" hint="0–1000; leave empty if unknown"
+            <NumberField id="fare" label="Fare (£)" hint=format!("0–{}; leave empty if unknown", limits::FARE_MAX)
                 max=limits::FARE_MAX step="0.01" decimal=true value=fare error=error_for("fare") />
-            <NumberField id="sibsp" label="Siblings or spouses aboard" hint="0–20"
+            <NumberField id="sibsp" label="Siblings or spouses aboard" hint=format!("0–{}", limits::RELATIVES_MAX)
                 max=limits::RELATIVES_MAX as f64 step="1" value=sibsp error=error_for("sibsp") />
-            <NumberField id="parch" label="Parents or children aboard" hint="0–20"
+            <NumberField id="parch" label="Parents or children aboard" hint=format!("0–{}", limits::RELATIVES_MAX)
                 max=limits::RELATIVES_MAX as f64 step="1" value=parch error=error_for("parch") />
             <Field id="embarked" label="Port of embarkation" error=error_for("embarked")>
                 <select id="embarked" name="embarked" aria-describedby="embarked-hint embarked-error"

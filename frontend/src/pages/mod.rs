@@ -1,6 +1,9 @@
 //! One module per page.
 
 mod account;
+mod admin_compare;
+mod admin_jobs;
+mod admin_model;
 mod admin_models;
 mod admin_train;
 mod admin_users;
@@ -8,6 +11,9 @@ mod calculator;
 mod not_found;
 
 pub use account::{Login, Signup};
+pub use admin_compare::{AdminCompare, MAX_COMPARED, MIN_COMPARED};
+pub use admin_jobs::AdminJobs;
+pub use admin_model::AdminModel;
 pub use admin_models::AdminModels;
 pub use admin_train::AdminTrain;
 pub use admin_users::AdminUsers;

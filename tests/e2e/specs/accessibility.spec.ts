@@ -27,7 +27,7 @@ test('every input is labelled and every button and link is named, on every page'
     expect(await unnamedControls(page), path).toEqual([]);
   }
   await logIn(page, admin.email, admin.password);
-  for (const [path, heading] of [['/admin/models', 'Models'], ['/admin/train', 'Train a model'], ['/admin/users', 'Users']]) {
+  for (const [path, heading] of [['/admin/models', 'Models'], ['/admin/train', 'Train a model'], ['/admin/jobs', 'Training jobs'], ['/admin/users', 'Users']]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading })).toBeVisible();
     await expect(page.getByText(/^Loading/)).toHaveCount(0);

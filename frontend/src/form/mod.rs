@@ -1,11 +1,13 @@
 //! The forms' values as typed, and how they become API requests: the same rules as the API
 //! (from `lifeboat-api-types`), plus "is this a number at all".
 
+mod training;
+
+pub use training::{TrainingForm, kernel_name};
+
 use lifeboat_api_types::{
-    Algorithm, Credentials, Feature, FieldErrors, InferenceRequest, TrainingRequest, check_email,
-    check_new_password,
+    Credentials, FieldErrors, InferenceRequest, check_email, check_new_password,
 };
-use std::collections::BTreeSet;
 
 /// The form exactly as the inputs hold it: text.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,84 +126,6 @@ pub fn credentials(
     }
 }
 
-/// The training form as typed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainingForm {
-    pub name: String,
-    pub algorithm: Algorithm,
-    pub features: BTreeSet<Feature>,
-    /// Random forest: number of trees and deepest level (empty: no limit).
-    pub trees: String,
-    pub max_depth: String,
-    /// SVM: kernel (`gaussian` | `linear`), C and the Gaussian kernel's width.
-    pub kernel: String,
-    pub c: String,
-    pub kernel_width: String,
-    pub activate: bool,
-}
-
-impl Default for TrainingForm {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            algorithm: Algorithm::RandomForest,
-            features: Feature::BASIC.into_iter().collect(),
-            trees: "100".into(),
-            max_depth: "6".into(),
-            kernel: "gaussian".into(),
-            c: "1".into(),
-            kernel_width: "10".into(),
-            activate: false,
-        }
-    }
-}
-
-impl TrainingForm {
-    /// The API request, or every field that is wrong (named as the API names them:
-    /// `name`, `features`, `params.trees`, ...).
-    pub fn to_request(&self) -> Result<TrainingRequest, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let mut params = serde_json::Map::new();
-        let mut put = |key: &str, value: Option<serde_json::Value>| {
-            if let Some(value) = value {
-                params.insert(key.into(), value);
-            }
-        };
-        match self.algorithm {
-            Algorithm::RandomForest => {
-                put(
-                    "trees",
-                    whole(&self.trees, "params.trees", &mut errors).map(Into::into),
-                );
-                // Empty means no limit, which the API spells null.
-                let depth = whole(&self.max_depth, "params.max_depth", &mut errors);
-                let depth_given = !self.max_depth.trim().is_empty();
-                if depth.is_some() || !depth_given {
-                    put("max_depth", Some(depth.into()));
-                }
-            }
-            Algorithm::Svm => {
-                put(
-                    "c",
-                    decimal(&self.c, "params.c", &mut errors).map(Into::into),
-                );
-                let width = decimal(&self.kernel_width, "params.kernel_width", &mut errors);
-                put("kernel_width", width.map(Into::into));
-                put("kernel", Some(self.kernel.clone().into()));
-            }
-        }
-        let request = TrainingRequest {
-            algorithm: Some(self.algorithm.as_str().into()),
-            features: Some(self.features.iter().map(|f| f.as_str().into()).collect()),
-            name: Some(self.name.clone()),
-            params: Some(serde_json::Value::Object(params)),
-            activate: self.activate,
-        };
-        let rules = request.spec().map(drop);
-        checked(request, errors, rules)
-    }
-}
-
 fn text(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
@@ -216,6 +140,19 @@ fn whole(value: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
         Ok(n) => Some(n),
         Err(_) => {
             errors.insert(field.into(), "must be a whole number".into());
+            None
+        }
+    }
+}
+
+/// A count or a seed: a whole number, not negative (the API's types have no sign, so a
+/// negative one would fail as a whole request rather than as its field).
+fn natural(value: &str, field: &str, errors: &mut FieldErrors) -> Option<u64> {
+    let n = whole(value, field, errors)?;
+    match u64::try_from(n) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.insert(field.into(), "must not be negative".into());
             None
         }
     }
@@ -311,48 +248,6 @@ mod tests {
         assert!(credentials("ada@example.com", "short", false).is_ok());
         let errors = credentials("ada@example.com", "", false).unwrap_err();
         assert_eq!(errors["password"], "is required");
-    }
-
-    #[test]
-    fn the_default_training_form_needs_only_a_name() {
-        let errors = TrainingForm::default().to_request().unwrap_err();
-        assert_eq!(errors.keys().collect::<Vec<_>>(), ["name"]);
-        let form = TrainingForm {
-            name: "forest".into(),
-            ..TrainingForm::default()
-        };
-        let spec = form.to_request().unwrap().spec().unwrap();
-        assert_eq!(spec.features.len(), 7);
-    }
-
-    #[test]
-    fn training_params_are_checked_with_the_apis_rules() {
-        let form = TrainingForm {
-            name: "too many trees".into(),
-            trees: "5000".into(),
-            max_depth: "deep".into(),
-            features: BTreeSet::new(),
-            ..TrainingForm::default()
-        };
-        let errors = form.to_request().unwrap_err();
-        assert_eq!(errors["params.max_depth"], "must be a whole number");
-        assert!(errors.contains_key("params.trees"), "{errors:?}");
-        assert!(errors.contains_key("features"), "{errors:?}");
-    }
-
-    #[test]
-    fn an_svm_form_sends_its_kernel_and_numbers() {
-        let form = TrainingForm {
-            name: "svm".into(),
-            algorithm: Algorithm::Svm,
-            kernel: "linear".into(),
-            c: "2.5".into(),
-            ..TrainingForm::default()
-        };
-        let request = form.to_request().unwrap();
-        let params = request.params.unwrap();
-        assert_eq!(params["kernel"], "linear");
-        assert_eq!(params["c"], 2.5);
     }
 
     #[test]
