@@ -208,6 +208,11 @@ impl Stack {
         .await
     }
 
+    /// `GET path` through the web port with `token`, as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        get_json(&self.client, &format!("{}{path}", self.address), token).await
+    }
+
     /// Polls training job `id` until it succeeded or failed.
     pub async fn finished_job(&self, token: &str, id: &str) -> Value {
         finished_job(&self.client, &self.address, token, id).await

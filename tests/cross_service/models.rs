@@ -215,15 +215,9 @@ async fn a_model_trained_with_five_folds_carries_its_evaluation_and_its_trainer(
     .await;
     assert_eq!(job["requested_by_email"], ADMIN_EMAIL);
     let model_id = job["model_id"].as_str().unwrap();
-    let model: Value = stack
-        .get(&format!("/api/models/{model_id}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let model = stack
+        .get_json(&format!("/api/models/{model_id}"), &token)
+        .await;
     assert_eq!(model["created_by_email"], ADMIN_EMAIL);
     let evaluation = &model["evaluation"];
     let cv = &evaluation["cross_validation"];
@@ -251,15 +245,9 @@ async fn a_model_trained_with_five_folds_carries_its_evaluation_and_its_trainer(
         .as_str()
         .unwrap()
         .to_owned();
-    let svm: Value = stack
-        .get(&format!("/api/models/{default_svm}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let svm = stack
+        .get_json(&format!("/api/models/{default_svm}"), &token)
+        .await;
     assert_eq!(svm["created_by_email"], Value::Null);
     assert_eq!(svm["evaluation"]["params"]["folds"], 5);
 }

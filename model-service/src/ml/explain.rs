@@ -8,6 +8,7 @@
 //!   background passengers with those inputs taken from the passenger explained. With seven
 //!   inputs that is every one of the 2^7 sets, no sampling.
 
+use crate::ml::features::{copy_input, inputs_of};
 use crate::ml::{Feature, ModelArtifact, ModelBody, Preprocessing, Record};
 use lifeboat_api_types::{Contribution, Embarked, Passenger, Sex};
 use rand::SeedableRng;
@@ -68,18 +69,6 @@ pub fn explain(model: &ModelArtifact, passenger: &Passenger) -> Result<Explanati
     }
 }
 
-/// The typed inputs `features` are computed from, in the order of the passenger form.
-pub fn inputs_of(features: &[Feature]) -> Vec<Feature> {
-    let needs = |input: Feature| {
-        features.iter().any(|&f| {
-            f == input
-                || (matches!(f, Feature::FamilySize | Feature::IsAlone)
-                    && matches!(input, Feature::Sibsp | Feature::Parch))
-        })
-    };
-    Feature::BASIC.into_iter().filter(|&i| needs(i)).collect()
-}
-
 /// Exact interventional Shapley values of `inputs` for `passenger`: returns the value of the
 /// empty set (the mean answer over `background`) and one value per input.
 pub fn shapley(
@@ -121,20 +110,6 @@ pub fn shapley(
         })
         .collect();
     (value[0], values)
-}
-
-/// Sets `input` of `to` to its value in `from`.
-fn copy_input(input: Feature, from: &Passenger, to: &mut Passenger) {
-    match input {
-        Feature::Pclass => to.pclass = from.pclass,
-        Feature::Sex => to.sex = from.sex,
-        Feature::Age => to.age = from.age,
-        Feature::Sibsp => to.sibsp = from.sibsp,
-        Feature::Parch => to.parch = from.parch,
-        Feature::Fare => to.fare = from.fare,
-        Feature::Embarked => to.embarked = from.embarked,
-        Feature::FamilySize | Feature::IsAlone => {}
-    }
 }
 
 /// A stratified sample of [`BACKGROUND_ROWS`] training passengers, survivors in the share
@@ -254,15 +229,6 @@ mod tests {
         let (base, values) = shapley(&[Feature::Pclass, Feature::Sex], &x, &background, f);
         assert_eq!(base, 0.0);
         assert_eq!(values, [0.5, 0.5]);
-    }
-
-    #[test]
-    fn derived_features_are_explained_by_the_inputs_they_come_from() {
-        assert_eq!(
-            inputs_of(&[Feature::FamilySize, Feature::Sex]),
-            [Feature::Sex, Feature::Sibsp, Feature::Parch]
-        );
-        assert_eq!(inputs_of(&Feature::ALL), Feature::BASIC);
     }
 
     #[test]

@@ -106,6 +106,32 @@ impl Preprocessing {
     }
 }
 
+/// The typed inputs `features` are computed from, in the order of the passenger form.
+pub fn inputs_of(features: &[Feature]) -> Vec<Feature> {
+    let needs = |input: Feature| {
+        features.iter().any(|&f| {
+            f == input
+                || (matches!(f, Feature::FamilySize | Feature::IsAlone)
+                    && matches!(input, Feature::Sibsp | Feature::Parch))
+        })
+    };
+    Feature::BASIC.into_iter().filter(|&i| needs(i)).collect()
+}
+
+/// Sets `input` of `to` to its value in `from`.
+pub fn copy_input(input: Feature, from: &Passenger, to: &mut Passenger) {
+    match input {
+        Feature::Pclass => to.pclass = from.pclass,
+        Feature::Sex => to.sex = from.sex,
+        Feature::Age => to.age = from.age,
+        Feature::Sibsp => to.sibsp = from.sibsp,
+        Feature::Parch => to.parch = from.parch,
+        Feature::Fare => to.fare = from.fare,
+        Feature::Embarked => to.embarked = from.embarked,
+        Feature::FamilySize | Feature::IsAlone => {}
+    }
+}
+
 impl Scaling {
     /// Learns each column's mean and standard deviation (1 for a constant column).
     fn fit(x: &Array2<f64>) -> Self {
@@ -168,6 +194,15 @@ mod tests {
             passenger: passenger(age, embarked),
             survived: true,
         }
+    }
+
+    #[test]
+    fn derived_features_are_explained_by_the_inputs_they_come_from() {
+        assert_eq!(
+            inputs_of(&[Feature::FamilySize, Feature::Sex]),
+            [Feature::Sex, Feature::Sibsp, Feature::Parch]
+        );
+        assert_eq!(inputs_of(&Feature::ALL), Feature::BASIC);
     }
 
     #[test]

@@ -3,13 +3,11 @@
 //! forest and SVM land on the same folds (tests/reference/lab_check.py); models saved
 //! before it existed still load, list and predict.
 
-use crate::helpers::{artifact, reference_python, restart, spawn_app, titanic, typed};
+use crate::helpers::{artifact, reference_check, restart, spawn_app, titanic, typed};
 use lifeboat_api_types::{Algorithm, Estimator, Feature, TrainedModel};
 use lifeboat_model_service::ml::evaluate::stratified_folds;
 use lifeboat_model_service::ml::train::{FOLD_SEED, held_out_records, training_records};
 use serde_json::json;
-use std::path::PathBuf;
-use std::process::Command;
 
 #[tokio::test]
 async fn cross_validation_curves_and_calibration_agree_with_scikit_learn() {
@@ -75,17 +73,7 @@ async fn cross_validation_curves_and_calibration_agree_with_scikit_learn() {
             "calibration": evaluation.held_out.calibration,
         },
     });
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), fixture.to_string()).unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/reference/lab_check.py");
-    let output = Command::new(reference_python())
-        .arg(script)
-        .arg(file.path())
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&output.stdout);
-    println!("{said}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "scikit-learn disagrees: {said}");
+    let said = reference_check("lab_check.py", &fixture).await;
     assert!(said.contains("scikit-learn agrees"));
 }
 

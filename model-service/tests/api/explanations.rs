@@ -2,14 +2,12 @@
 //! implementation (the `shap` library, PyPI) computes for the same trees, rows and
 //! background (tests/reference/shap_check.py).
 
-use crate::helpers::{TestApp, artifact, reference_python, restart, spawn_app, titanic, typed};
+use crate::helpers::{TestApp, artifact, reference_check, restart, spawn_app, titanic, typed};
 use lifeboat_api_types::{
     Algorithm, Embarked, InferenceRequest, InferenceResponse, Passenger, Sex,
 };
 use lifeboat_model_service::ml::{Feature, ModelBody};
 use serde_json::json;
-use std::path::PathBuf;
-use std::process::Command;
 use uuid::Uuid;
 
 /// 50 passengers of the data set, spread over it.
@@ -135,23 +133,7 @@ async fn forest_and_svm_contributions_equal_the_shap_librarys() {
             "base": svm_base,
         },
     });
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), fixture.to_string()).unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/reference/shap_check.py");
-    let python = reference_python();
-    // The check calls this service, so it must not block the runtime's threads.
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(file.path())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let said = String::from_utf8_lossy(&output.stdout);
-    println!("{said}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "shap disagrees: {said}");
+    let said = reference_check("shap_check.py", &fixture).await;
     assert!(said.contains("shap agrees"));
 }
 

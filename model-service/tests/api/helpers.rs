@@ -145,9 +145,34 @@ pub fn artifact(app: &TestApp, id: Uuid) -> ModelArtifact {
         .0
 }
 
+/// Runs the reference check `tests/reference/<script>` on `fixture` with the reference Python
+/// (off the runtime's threads: a check may call the service under test) and returns what it
+/// printed; fails the test when the check fails.
+pub async fn reference_check(script: &str, fixture: &serde_json::Value) -> String {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), fixture.to_string()).unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/reference")
+        .join(script);
+    let python = reference_python();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .arg(file.path())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    println!("{said}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "the reference disagrees: {said}");
+    said
+}
+
 /// The Python with `shap`: `LIFEBOAT_REFERENCE_PYTHON`, else the one tests/reference/setup.sh
 /// installs into target/.
-pub fn reference_python() -> PathBuf {
+fn reference_python() -> PathBuf {
     let python = std::env::var_os("LIFEBOAT_REFERENCE_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
