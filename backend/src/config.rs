@@ -74,6 +74,11 @@ pub struct Config {
         default_value_t = 20
     )]
     pub anonymous_inference_rate_per_second: u32,
+    /// Addresses (IPs or CIDR blocks, comma-separated) whose `X-Forwarded-For` names the
+    /// client: the web port's, when it reaches the backend over TCP (on its Unix socket it is
+    /// believed always). Empty (the default): over TCP the client is the connection's peer.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 impl Config {

@@ -86,6 +86,7 @@ impl Application {
                 jwt: Arc::new(jwt),
                 login_throttle: Arc::new(LoginThrottle::default()),
                 rate_limits,
+                trusted_proxies: config.trusted_proxies.parse()?,
                 active,
                 trainer,
             }),

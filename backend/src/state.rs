@@ -5,6 +5,7 @@ use crate::auth::{JwtKeys, LoginThrottle};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
 use crate::training::Trainer;
+use lifeboat_service_kit::forwarded::TrustedProxies;
 use sqlx::PgPool;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -36,6 +37,8 @@ pub struct Shared {
     pub jwt: Arc<JwtKeys>,
     pub login_throttle: Arc<LoginThrottle>,
     pub rate_limits: RateLimits,
+    /// Whose `X-Forwarded-For` is believed over TCP (see `routes::client`).
+    pub trusted_proxies: TrustedProxies,
     pub active: Arc<ActiveModels>,
     pub trainer: Trainer,
 }

@@ -36,6 +36,11 @@ pub struct Config {
     /// this origin may.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "")]
     pub cors_allowed_origins: String,
+    /// The reverse proxies in front of the web port (IPs or CIDR blocks, comma-separated)
+    /// whose `X-Forwarded-For` names the client. Empty (the default): the client is the
+    /// connection's peer, and any `X-Forwarded-For` it sends is replaced.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 impl Config {

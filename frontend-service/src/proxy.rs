@@ -6,8 +6,9 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::Response;
+use lifeboat_service_kit::forwarded::{self, TrustedProxies};
 use lifeboat_service_kit::upstream::{Upstream, UpstreamError};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Largest request body forwarded; API bodies are small JSON documents (the backend takes
 /// the same at most).
@@ -24,12 +25,24 @@ const HOP_BY_HOP: [HeaderName; 8] = [
     header::TRANSFER_ENCODING,
     header::UPGRADE,
 ];
-const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static(forwarded::X_FORWARDED_FOR);
+
+/// What the forwarder needs: the backend, and whose `X-Forwarded-For` to believe. (Its own
+/// state: a request clones what its handler's state holds, and this is the hot path.)
+#[derive(Debug, Clone)]
+pub struct Forwarder {
+    pub backend: Upstream,
+    pub trusted_proxies: TrustedProxies,
+}
 
 /// Sends the request on to the backend unchanged (but for hop-by-hop headers and `Host`),
-/// adding the caller's address to `X-Forwarded-For`, and returns the backend's answer.
+/// with `X-Forwarded-For` set to the caller's address alone — the peer, or, behind a trusted
+/// proxy, the address that proxy names — and returns the backend's answer.
 pub async fn forward(
-    State(backend): State<Upstream>,
+    State(Forwarder {
+        backend,
+        trusted_proxies,
+    }): State<Forwarder>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Result<Response, ApiError> {
@@ -46,7 +59,12 @@ pub async fn forward(
     strip_hop_by_hop(&mut parts.headers);
     // The client sets `Host` from the backend's address.
     parts.headers.remove(header::HOST);
-    append_forwarded_for(&mut parts.headers, peer);
+    let said = parts
+        .headers
+        .get(&X_FORWARDED_FOR)
+        .and_then(|v| v.to_str().ok());
+    let client = trusted_proxies.client(peer.ip(), said);
+    set_forwarded_for(&mut parts.headers, client);
     parts.uri = backend.uri(path);
     parts.version = axum::http::Version::HTTP_11;
     parts.extensions.clear();
@@ -72,13 +90,8 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
-fn append_forwarded_for(headers: &mut HeaderMap, peer: SocketAddr) {
-    let ip = peer.ip().to_string();
-    let value = match headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
-        Some(earlier) => format!("{earlier}, {ip}"),
-        None => ip,
-    };
-    if let Ok(value) = HeaderValue::from_str(&value) {
+fn set_forwarded_for(headers: &mut HeaderMap, client: IpAddr) {
+    if let Ok(value) = HeaderValue::from_str(&client.to_string()) {
         headers.insert(X_FORWARDED_FOR, value);
     }
 }
@@ -98,11 +111,11 @@ mod tests {
     }
 
     #[test]
-    fn the_caller_is_appended_to_x_forwarded_for() {
+    fn x_forwarded_for_is_replaced_by_the_one_client_address() {
         let mut headers = HeaderMap::new();
-        append_forwarded_for(&mut headers, "10.0.0.7:5000".parse().unwrap());
+        headers.insert(X_FORWARDED_FOR, HeaderValue::from_static("203.0.113.66"));
+        set_forwarded_for(&mut headers, "10.0.0.7".parse().unwrap());
         assert_eq!(headers[&X_FORWARDED_FOR], "10.0.0.7");
-        append_forwarded_for(&mut headers, "127.0.0.1:1".parse().unwrap());
-        assert_eq!(headers[&X_FORWARDED_FOR], "10.0.0.7, 127.0.0.1");
+        assert_eq!(headers.get_all(&X_FORWARDED_FOR).iter().count(), 1);
     }
 }

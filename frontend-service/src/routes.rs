@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
+use lifeboat_service_kit::forwarded::TrustedProxies;
 use lifeboat_service_kit::server::{health, readiness};
 use lifeboat_service_kit::upstream::Upstream;
 use std::path::PathBuf;
@@ -22,6 +23,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub backend: Upstream,
+    /// Reverse proxies in front of the web port whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
     pub static_dir: PathBuf,
     /// Origins other than ours allowed to call the API from a browser; none by default.
     pub cors_allowed_origins: Vec<HeaderValue>,
@@ -48,12 +51,13 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_gzip()
                 .fallback(ServeFile::new(index).precompressed_gzip()),
         );
-    // Its own state, the backend client alone: a request clones what its handler's state
-    // holds, and this is the hot path.
     let api = Router::new()
         .route("/api", any(proxy::forward))
         .route("/api/{*rest}", any(proxy::forward))
-        .with_state(state.backend.clone());
+        .with_state(proxy::Forwarder {
+            backend: state.backend.clone(),
+            trusted_proxies: state.trusted_proxies.clone(),
+        });
     // Without configured origins there is no CORS layer at all: browsers then refuse
     // cross-origin calls, and preflights get no permission.
     let api = if state.cors_allowed_origins.is_empty() {

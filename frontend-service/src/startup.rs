@@ -39,6 +39,7 @@ impl Application {
         let state = AppState {
             backend,
             cors_allowed_origins: config.cors_allowed_origins()?,
+            trusted_proxies: config.trusted_proxies.parse()?,
             static_dir: config.static_dir,
         };
         Ok(Self {

@@ -45,12 +45,23 @@ pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
         admin_password: Some(ADMIN_PASSWORD.into()),
         signup_rate_per_hour: 0,
         anonymous_inference_rate_per_second: 0,
+        trusted_proxies: String::new(),
     }
 }
 
 /// The three services as deployed: the web port in front, talking to the backend on its Unix
 /// socket, which talks to the model service on its own.
 pub async fn spawn_stack(db: PgPool) -> Stack {
+    spawn_stack_with(db, "", |_| {}).await
+}
+
+/// [`spawn_stack`] with the web port believing `X-Forwarded-For` from `trusted_proxies` and
+/// the backend's configuration changed by `tune`.
+pub async fn spawn_stack_with(
+    db: PgPool,
+    trusted_proxies: &str,
+    tune: impl FnOnce(&mut lifeboat_backend::Config),
+) -> Stack {
     let model_dir = tempfile::tempdir().unwrap();
     let sockets = tempfile::tempdir().unwrap();
     let model_service =
@@ -70,13 +81,14 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
     tokio::spawn(model_service.run_until_stopped());
 
     let backend_socket = sockets.path().join("backend.sock");
-    let backend_config = lifeboat_backend::Config {
+    let mut backend_config = lifeboat_backend::Config {
         socket: Some(backend_socket.clone()),
         ..backend_config(format!(
             "unix:{}",
             sockets.path().join("model-service.sock").display()
         ))
     };
+    tune(&mut backend_config);
     let backend = lifeboat_backend::Application::build_with_pool(backend_config, db)
         .await
         .unwrap();
@@ -94,6 +106,7 @@ pub async fn spawn_stack(db: PgPool) -> Stack {
             backend_timeout_ms: 5000,
             metrics_port: 0,
             cors_allowed_origins: String::new(),
+            trusted_proxies: trusted_proxies.into(),
         })
         .await
         .unwrap();

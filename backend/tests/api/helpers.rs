@@ -50,6 +50,7 @@ pub fn config(model_service_url: &str) -> Config {
         admin_password: None,
         signup_rate_per_hour: 0,
         anonymous_inference_rate_per_second: 0,
+        trusted_proxies: String::new(),
     }
 }
 

@@ -7,12 +7,19 @@ use reqwest::Response;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
+/// A backend with small quotas, that believes `X-Forwarded-For` from this machine (as it
+/// would from the web port with `TRUSTED_PROXIES` naming it).
 async fn spawn_limited(db: PgPool) -> crate::helpers::TestApp {
+    spawn_limited_trusting(db, "127.0.0.1").await
+}
+
+async fn spawn_limited_trusting(db: PgPool, trusted_proxies: &str) -> crate::helpers::TestApp {
     spawn(
         db,
         Config {
             signup_rate_per_hour: 2,
             anonymous_inference_rate_per_second: 1,
+            trusted_proxies: trusted_proxies.into(),
             ..config(&closed_port_url())
         },
     )
@@ -24,8 +31,8 @@ async fn error_code(response: Response) -> String {
     body["error"].as_str().unwrap().to_owned()
 }
 
-/// `POST path` as the client at `address` (the frontend service appends it to
-/// `X-Forwarded-For`; the backend trusts the last entry).
+/// `POST path` as the client at `address`, named in `X-Forwarded-For` after a forged entry
+/// (a trusted proxy appends the address it saw; the backend takes the nearest untrusted one).
 async fn post_from(
     app: &crate::helpers::TestApp,
     address: &str,
@@ -67,6 +74,23 @@ async fn a_client_past_its_sign_ups_gets_429_with_retry_after_and_another_client
 
     let other = post_from(&app, "198.51.100.8", "/api/auth/signup", signup(3), None).await;
     assert_eq!(other.status(), 201);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_caller_who_is_no_trusted_proxy_cannot_name_another_address_to_escape_a_quota(
+    db: PgPool,
+) {
+    let app = spawn_limited_trusting(db, "").await;
+    let signup =
+        |n: u32| json!({"email": format!("f{n}@example.com"), "password": "long enough pw"});
+    // Each sign-up claims to come from somewhere new; all come from 127.0.0.1.
+    let mut statuses = Vec::new();
+    for n in 0..3 {
+        let forged = format!("198.51.100.{n}");
+        let response = post_from(&app, &forged, "/api/auth/signup", signup(n), None).await;
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 429]);
 }
 
 #[sqlx::test(migrations = "../migrations")]

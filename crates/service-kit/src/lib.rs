@@ -2,6 +2,7 @@
 //! the container health probe, and the JSON body extractor that answers in our error format.
 
 pub mod edge;
+pub mod forwarded;
 mod json;
 pub mod limits;
 mod log_output;

@@ -41,6 +41,7 @@ async fn spawn_app_allowing(cors_allowed_origins: &str) -> TestApp {
         backend_timeout_ms: 1000,
         metrics_port: 0,
         cors_allowed_origins: cors_allowed_origins.into(),
+        trusted_proxies: String::new(),
     };
     let app = Application::build(config).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
