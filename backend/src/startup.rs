@@ -2,7 +2,9 @@
 //! client, the listener; then serving until SIGTERM.
 
 use crate::active::ActiveModels;
-use crate::auth::{Email, JwtKeys, LoginThrottle, Password, hash_password, load_or_create_secret};
+use crate::auth::{
+    Email, JwtKeys, LiveSessions, LoginThrottle, Password, hash_password, load_or_create_secret,
+};
 use crate::config::Config;
 use crate::db::{jobs, users};
 use crate::model_client::ModelClient;
@@ -85,6 +87,7 @@ impl Application {
                 model,
                 jwt: Arc::new(jwt),
                 login_throttle: Arc::new(LoginThrottle::default()),
+                live_sessions: LiveSessions::default(),
                 rate_limits,
                 trusted_proxies: config.trusted_proxies.parse()?,
                 active,

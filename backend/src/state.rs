@@ -1,7 +1,7 @@
 //! What the handlers share.
 
 use crate::active::ActiveModels;
-use crate::auth::{JwtKeys, LoginThrottle};
+use crate::auth::{JwtKeys, LiveSessions, LoginThrottle};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
 use crate::training::Trainer;
@@ -36,6 +36,8 @@ pub struct Shared {
     pub model: ModelClient,
     pub jwt: Arc<JwtKeys>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Which sessions are live, cached for the prediction path.
+    pub live_sessions: LiveSessions,
     pub rate_limits: RateLimits,
     /// Whose `X-Forwarded-For` is believed over TCP (see `routes::client`).
     pub trusted_proxies: TrustedProxies,

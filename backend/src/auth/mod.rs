@@ -4,6 +4,7 @@
 mod email;
 mod extractors;
 mod jwt;
+mod live_sessions;
 mod password;
 mod refresh;
 mod secret;
@@ -12,6 +13,7 @@ mod throttle;
 pub use email::Email;
 pub use extractors::{AuthUser, RequireAdmin, bearer_token};
 pub use jwt::{Claims, JwtKeys, TOKEN_TTL};
+pub use live_sessions::{LiveSessions, SESSION_CHECK_TTL};
 pub use password::{
     Password, PasswordError, hash_password, verify_password, warm_up as warm_up_password_checks,
 };

@@ -218,6 +218,7 @@ async fn refresh(
     if token.already_used {
         sessions::end(&mut tx, token.session_id, EndReason::RefreshTokenReused).await?;
         tx.commit().await?;
+        state.live_sessions.forget(token.session_id);
         metrics::counter!("token_refreshes_total", "outcome" => "reused").increment(1);
         tracing::warn!(
             event = "refresh",
@@ -254,6 +255,7 @@ async fn refresh(
 async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     let mut conn = state.db.acquire().await?;
     sessions::end(&mut conn, user.session, EndReason::Logout).await?;
+    state.live_sessions.forget(user.session);
     tracing::info!(event = "logout", user_id = %user.id, "logged out");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,6 +10,7 @@ use crate::routes::client::ClientAddr;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderValue;
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use lifeboat_api_types::{
     ActiveModel, ErrorBody, InferenceRequest, InferenceResponse, WhatIfAnswer,
@@ -30,8 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(active_models))
 }
 
-/// Predicts whether the passenger survives. Open to everyone; callers without a valid token
-/// are rate limited per address.
+/// Predicts whether the passenger survives. Open to everyone; callers without a token are
+/// rate limited per address, and a token sent must be valid and of a live session.
 #[utoipa::path(
     post,
     path = "/api/inference",
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = InferenceRequest,
     responses(
         (status = OK, description = "The prediction and the model that made it; with `explain`, also `base` and `contributions` (`base + Σ contribution = prob`), or `no_explanation` saying why the model cannot be explained", body = InferenceResponse),
+        (status = UNAUTHORIZED, description = "A token was sent that is not valid, or whose session has ended (logged out, a reused refresh token, the account removed)", body = ErrorBody),
         (status = NOT_FOUND, description = "The model asked for does not exist", body = ErrorBody),
         (status = TOO_MANY_REQUESTS, description = "Too many anonymous predictions from this address; see `Retry-After`", body = ErrorBody),
     )
@@ -167,8 +169,9 @@ fn series(key: (Uuid, &'static str, &'static str)) -> (Counter, Histogram) {
 }
 
 /// What a prediction needs from the request's head, read without copying all the headers:
-/// the caller's address when it has no valid token (for the anonymous rate limit), and the
-/// request id to pass on.
+/// the caller's address when it has no token (for the anonymous rate limit), and the
+/// request id to pass on. A token must be valid and its session live (a cached check,
+/// `LiveSessions`): one that is not gets 401, never a pass around the anonymous limit.
 struct Caller {
     anonymous_client: Option<String>,
     request_id: Option<HeaderValue>,
@@ -178,12 +181,28 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let claims = bearer_token(&parts.headers).and_then(|token| state.jwt.verify(token));
-        // A signed-in caller's lines name them, as every authenticated request's do.
-        if let Some(claims) = &claims {
-            lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
-        }
-        let anonymous_client = if claims.is_some() {
+        let signed_in = match bearer_token(&parts.headers) {
+            None if !parts.headers.contains_key(AUTHORIZATION) => false,
+            None => return Err(ApiError::InvalidToken),
+            Some(token) => {
+                let claims = state.jwt.verify(token).ok_or(ApiError::InvalidToken)?;
+                match state.live_sessions.is_live(&state.db, &claims).await {
+                    Ok(true) => {
+                        // A signed-in caller's lines name them, as every authenticated
+                        // request's do.
+                        lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
+                        true
+                    }
+                    Ok(false) => return Err(ApiError::InvalidToken),
+                    // Postgres cannot say: answered, but as an anonymous caller is.
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot check the session; treating the caller as anonymous");
+                        false
+                    }
+                }
+            }
+        };
+        let anonymous_client = if signed_in {
             None
         } else {
             let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;

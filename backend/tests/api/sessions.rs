@@ -144,3 +144,45 @@ async fn a_role_change_counts_from_the_next_request_with_the_same_token(db: PgPo
         403
     );
 }
+
+/// `POST /api/inference` with `access_token`: its status. (No model service here, so a
+/// prediction that is let through answers 503; one refused at the door 401.)
+async fn predict_status(app: &TestApp, access_token: &str) -> u16 {
+    app.client
+        .post(app.url("/api/inference"))
+        .bearer_auth(access_token)
+        .json(&json!({"pclass": 3, "sex": "male", "sibsp": 0, "parch": 0}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_prediction_with_the_token_of_an_ended_session_is_refused_401(db: PgPool) {
+    let app = spawn_app_with_admin(db).await;
+    let (access, refresh_token) = new_user(&app, "predicts@example.com").await;
+    assert_eq!(predict_status(&app, &access).await, 503, "let through");
+
+    // Logged out: refused at once, not taken for an anonymous caller.
+    assert_eq!(logout(&app, &access).await.status(), 204);
+    assert_eq!(predict_status(&app, &access).await, 401);
+    assert_eq!(refresh(&app, &refresh_token).await.status(), 401);
+
+    // A token that is no token at all is refused too.
+    assert_eq!(predict_status(&app, "not-a-token").await, 401);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_prediction_with_the_token_of_a_session_ended_for_a_reused_refresh_token_is_refused(
+    db: PgPool,
+) {
+    let app = spawn_app_with_admin(db).await;
+    let (access, refresh_token) = new_user(&app, "reused@example.com").await;
+    assert_eq!(predict_status(&app, &access).await, 503);
+    assert_eq!(refresh(&app, &refresh_token).await.status(), 200);
+    // The old refresh token again: the session ends for every holder.
+    assert_eq!(refresh(&app, &refresh_token).await.status(), 401);
+    assert_eq!(predict_status(&app, &access).await, 401);
+}

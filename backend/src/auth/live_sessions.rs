@@ -1,0 +1,76 @@
+//! A cached "is this session still live?" for the prediction path, which must not ask
+//! Postgres on every request: a token whose session has ended (logged out, a reused refresh
+//! token, the account removed) is refused there too, not taken as a signed-in caller.
+//!
+//! A live session is believed for [`SESSION_CHECK_TTL`]; an ended one is remembered for good
+//! (sessions never come back). This process forgets a session the moment it ends one
+//! ([`LiveSessions::forget`]); another backend replica sees it end within the TTL.
+
+use crate::auth::Claims;
+use crate::db::sessions;
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// How long a session found live is believed live without asking Postgres again.
+pub const SESSION_CHECK_TTL: Duration = Duration::from_secs(5);
+/// Sessions remembered at most; past that the cache starts afresh.
+const MAX_REMEMBERED: usize = 100_000;
+
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    Live { checked: Instant },
+    Ended,
+}
+
+/// The cache (one per process).
+#[derive(Debug, Default)]
+pub struct LiveSessions {
+    known: RwLock<HashMap<Uuid, Known>>,
+}
+
+impl LiveSessions {
+    /// Whether the session of `claims` is live: `Ok(false)` when it has ended or its user is
+    /// gone, `Err` when Postgres cannot say.
+    pub async fn is_live(&self, db: &PgPool, claims: &Claims) -> sqlx::Result<bool> {
+        match self.read().get(&claims.sid) {
+            Some(Known::Ended) => return Ok(false),
+            Some(Known::Live { checked }) if checked.elapsed() < SESSION_CHECK_TTL => {
+                return Ok(true);
+            }
+            _ => {}
+        }
+        let mut conn = db.acquire().await?;
+        let live = sessions::live_role(&mut conn, claims.sid, claims.sub)
+            .await?
+            .is_some();
+        let mut known = self.write();
+        if known.len() >= MAX_REMEMBERED {
+            known.clear();
+        }
+        let now = if live {
+            Known::Live {
+                checked: Instant::now(),
+            }
+        } else {
+            Known::Ended
+        };
+        known.insert(claims.sid, now);
+        Ok(live)
+    }
+
+    /// Remembers that `session` has ended (this process just ended it).
+    pub fn forget(&self, session: Uuid) {
+        self.write().insert(session, Known::Ended);
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Uuid, Known>> {
+        self.known.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<Uuid, Known>> {
+        self.known.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
