@@ -24,10 +24,8 @@ const NICENESS: i32 = 19;
 /// Puts the calling thread (a password worker) under Linux's `SCHED_IDLE` policy: it runs
 /// on a core only when nothing else wants it, a request's thread that wakes takes the core
 /// from it at once, and the kernel places a woken thread on a core that runs only such work
-/// as if the core were free. Under nice 19 alone the kernel still gave the workers their
-/// slices: a login storm raised the inference p99 at a fixed 2,000 req/s 2.1–2.5×, under
-/// `SCHED_IDLE` 1.3–1.6× (alternating runs, docs/performance.md). The nice value is lowered
-/// too, in case the policy is refused. Both are per thread on Linux: only the worker is
+/// as if the core were free (why not nice 19 alone: docs/architecture.md, "Why some
+/// infrastructure is our own"). The nice value is lowered too, in case the policy is refused. Both are per thread on Linux: only the worker is
 /// lowered.
 fn lower_this_threads_priority() {
     use thread_priority::{

@@ -17,8 +17,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
-/// Batches on their way to the model service at once. Two kept the most predictions per
-/// second through the web port on this machine (against one and four; docs/performance.md).
+/// Batches on their way to the model service at once (two measured best: docs/architecture.md,
+/// "Why some infrastructure is our own").
 const BATCHES_IN_FLIGHT: usize = 2;
 
 /// Predictions that may wait for a slot; beyond that a prediction fails at once (503)

@@ -12,9 +12,7 @@
 //!    answer the security headers and the request id, the access line is logged and the
 //!    request counted and timed by method, matched route and status.
 //!
-//! All of it in one layer, one step per request: each layer axum puts around a route costs a
-//! copy of the service and a boxed future per request, and these steps ran as seven layers
-//! before (docs/performance.md).
+//! All of it in one layer: why, in docs/architecture.md ("Why some infrastructure is our own").
 
 use crate::error_response;
 use crate::limits::{Limits, SECURITY_HEADERS, header_bytes, overloaded, with_error_body};

@@ -120,10 +120,9 @@ pub(crate) struct Access<'a> {
 /// Logs the access line of an answered request: `status` and `latency_us` in the request's
 /// span; WARN for a 5xx.
 ///
-/// This runs once per request in every service, so the INFO line is written straight into
-/// the log's buffer, in the same shape the JSON layer gives every other line: building it
-/// through the layer (a JSON value tree per line) cost a tenth of the web port's CPU per
-/// request (docs/performance.md). The rare WARN line goes through the layer.
+/// The INFO line is written straight into the log's buffer, in the same shape the JSON layer
+/// gives every other line; the rare WARN line goes through the layer. Why: docs/architecture.md
+/// ("Why some infrastructure is our own").
 pub(crate) fn log_access(access: &Access<'_>) {
     let latency_us = access.elapsed.as_micros() as u64;
     let status = access.status.as_u16();

@@ -3,13 +3,9 @@
 //! connecting, sending and reading the whole answer, so a slow or absent peer never holds a
 //! request for long.
 //!
-//! It sits on the hot path (the web port forwards every API call to the backend, which asks
-//! the model service for every prediction), which is why it is hyper's client and not
-//! reqwest: the same three-hop chain does about 1.6× the requests per second with it on this
-//! machine (docs/performance.md). Plain `http://` only: the services talk on a private
-//! network. A peer on the same host can be reached on its Unix socket instead
-//! (`unix:/run/lifeboat/backend.sock`), which skips the TCP stack: 12–14 % less CPU per
-//! forwarded request in the web port and the backend on this machine (docs/performance.md).
+//! hyper's client rather than reqwest, and Unix sockets on one host
+//! (`unix:/run/lifeboat/backend.sock`): why, in docs/architecture.md ("Why some infrastructure
+//! is our own"). Plain `http://` only: the services talk on a private network.
 
 use axum::body::{Body, Bytes};
 use axum::http::uri::{Authority, InvalidUri, PathAndQuery, Scheme};
