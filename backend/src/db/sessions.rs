@@ -10,6 +10,7 @@ use uuid::Uuid;
 pub enum EndReason {
     Logout,
     RefreshTokenReused,
+    PasswordChanged,
 }
 
 impl EndReason {
@@ -17,6 +18,7 @@ impl EndReason {
         match self {
             Self::Logout => "logout",
             Self::RefreshTokenReused => "refresh_token_reused",
+            Self::PasswordChanged => "password_changed",
         }
     }
 }
@@ -67,6 +69,35 @@ pub async fn end(conn: &mut PgConnection, session: Uuid, reason: EndReason) -> s
     .execute(conn)
     .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Ends every live session of `user` but `keep`; returns the ones it ended.
+pub async fn end_others(
+    conn: &mut PgConnection,
+    user: Uuid,
+    keep: Uuid,
+    reason: EndReason,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "UPDATE session SET ended_at = now(), end_reason = $3
+         WHERE app_user_id = $1 AND session_id <> $2 AND ended_at IS NULL
+         RETURNING session_id",
+        user,
+        keep,
+        reason.as_str(),
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The live sessions of `user`.
+pub async fn live_of(conn: &mut PgConnection, user: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "SELECT session_id FROM session WHERE app_user_id = $1 AND ended_at IS NULL",
+        user,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Stores a new refresh token (its hash) for `session`.

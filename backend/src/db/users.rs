@@ -51,6 +51,52 @@ pub async fn find_for_login(
     .await
 }
 
+/// The e-mail and password hash of user `id`.
+pub async fn credentials_of(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<Option<(String, String)>> {
+    let row = sqlx::query!(
+        r#"SELECT email::text AS "email!", password_hash FROM app_user WHERE app_user_id = $1"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.email, r.password_hash)))
+}
+
+/// Replaces user `id`'s password hash.
+pub async fn set_password_hash(conn: &mut PgConnection, id: Uuid, hash: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE app_user SET password_hash = $2 WHERE app_user_id = $1",
+        id,
+        hash
+    )
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Locks every admin row (in one order) and says how many admins there are: run in the
+/// transaction that may remove one, so two removals cannot each count on the other.
+pub async fn lock_admins(conn: &mut PgConnection) -> sqlx::Result<usize> {
+    let ids = sqlx::query_scalar!(
+        "SELECT app_user_id FROM app_user WHERE role = 'admin' ORDER BY app_user_id FOR UPDATE"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.len())
+}
+
+/// Deletes user `id` (sessions and refresh tokens go with it; their models and jobs stay,
+/// without a name).
+pub async fn delete(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query!("DELETE FROM app_user WHERE app_user_id = $1", id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// One user by id.
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<User>> {
     sqlx::query_as!(

@@ -4,6 +4,7 @@
 //! signed-in user (its handler asks for one); `/api/inference`, sign-up and login are open.
 //! The OpenAPI document is assembled from the same routes (see [`openapi`]).
 
+mod account;
 mod admin_users;
 mod auth;
 mod client;
@@ -45,6 +46,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(inference::router())
         .merge(auth::router())
+        .merge(account::router())
         .merge(admin_users::router())
         .merge(models::router())
         .merge(training::router())

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access;
+mod account;
 mod auth;
 mod database_restart;
 mod health;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const OPERATIONS: [(&str, &str); 21] = [
+const OPERATIONS: [(&str, &str); 23] = [
     ("GET", "/health"),
     ("GET", "/ready"),
     ("GET", "/metrics"),
@@ -20,6 +20,8 @@ const OPERATIONS: [(&str, &str); 21] = [
     ("POST", "/api/inference/what-if"),
     ("GET", "/api/inference/models"),
     ("GET", "/api/me"),
+    ("PUT", "/api/me/password"),
+    ("DELETE", "/api/me"),
     ("GET", "/api/admin/users"),
     ("PATCH", "/api/admin/users/{id}"),
     ("GET", "/api/models"),

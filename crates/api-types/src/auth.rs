@@ -83,6 +83,21 @@ pub struct Credentials {
     pub password: String,
 }
 
+/// `PUT /api/me/password` body: the current password, and the new one (the sign-up rules).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `DELETE /api/me` body: the password, so a borrowed session cannot delete the account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDeletion {
+    pub password: String,
+}
+
 /// `POST /api/auth/login` and `POST /api/auth/refresh` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

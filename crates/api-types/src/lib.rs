@@ -13,7 +13,7 @@ mod passenger;
 mod training;
 
 pub use auth::{
-    Credentials, Page, RefreshRequest, Role, RoleChange, TokenResponse, User, check_email,
+    AccountDeletion, Credentials, Page, PasswordChange, RefreshRequest, Role, RoleChange, TokenResponse, User, check_email,
     check_new_password,
 };
 
