@@ -13,8 +13,8 @@ mod passenger;
 mod training;
 
 pub use auth::{
-    AccountDeletion, Credentials, Page, PasswordChange, RefreshRequest, Role, RoleChange, TokenResponse, User, check_email,
-    check_new_password,
+    AccountDeletion, Credentials, Page, PasswordChange, RefreshRequest, Role, RoleChange,
+    TokenResponse, User, check_email, check_new_password,
 };
 
 pub use batch::{
