@@ -58,6 +58,24 @@ pub async fn insert(
     Ok(())
 }
 
+/// The registry's summary of a model from the record `$r` of any query that selects the
+/// summary's columns (`model_id`, `name`, `algorithm`, `is_active`, `artifact_missing`,
+/// `accuracy`, `features`, `created_at`): the one mapping for the list and the details.
+macro_rules! summary_of {
+    ($r:expr) => {
+        ModelSummary {
+            id: $r.model_id,
+            name: $r.name,
+            algorithm: $r.algorithm,
+            is_active: $r.is_active,
+            artifact_missing: $r.artifact_missing,
+            accuracy: $r.accuracy,
+            features: features($r.features),
+            created_at: $r.created_at,
+        }
+    };
+}
+
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -92,19 +110,7 @@ pub async fn list(
     let total = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM model"#)
         .fetch_one(conn)
         .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| ModelSummary {
-            id: r.model_id,
-            name: r.name,
-            algorithm: r.algorithm,
-            is_active: r.is_active,
-            artifact_missing: r.artifact_missing,
-            accuracy: r.accuracy,
-            features: features(r.features),
-            created_at: r.created_at,
-        })
-        .collect();
+    let items = rows.into_iter().map(|r| summary_of!(r)).collect();
     Ok((items, total))
 }
 
@@ -133,16 +139,7 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Mode
                 .unwrap_or(0)
         };
         ModelDetails {
-            summary: ModelSummary {
-                id: r.model_id,
-                name: r.name,
-                algorithm: r.algorithm,
-                is_active: r.is_active,
-                artifact_missing: r.artifact_missing,
-                accuracy: r.accuracy,
-                features: features(r.features),
-                created_at: r.created_at,
-            },
+            summary: summary_of!(r),
             metrics: ModelMetrics {
                 accuracy: r.accuracy,
                 precision: r.precision_score,
