@@ -8,8 +8,10 @@ mod batch;
 mod error;
 mod evaluation;
 mod explain;
+mod job;
 mod model;
 mod passenger;
+mod registry;
 mod training;
 
 pub use auth::{
@@ -26,16 +28,15 @@ pub use evaluation::{
     PrPoint, RocPoint, Spread, limits as evaluation_limits,
 };
 pub use explain::{ActiveModel, Change, Contribution, Counterfactual, CurvePoint, WhatIfAnswer};
+pub use job::{JobAccepted, JobStatus, TrainingJob};
 pub use model::{
-    Algorithm, Estimator, Feature, ForestParams, Kernel, ModelDetails, ModelMetrics, ModelSummary,
-    SvmParams, limits as training_limits,
+    Algorithm, Estimator, Feature, ForestParams, Kernel, SvmParams, limits as training_limits,
 };
 pub use passenger::{
     Embarked, InferenceRequest, InferenceResponse, Passenger, SURVIVAL_THRESHOLD, Sex, limits,
 };
-pub use training::{
-    JobAccepted, JobStatus, TrainModel, TrainedModel, TrainingJob, TrainingRequest, TrainingSpec,
-};
+pub use registry::{ModelDetails, ModelMetrics, ModelSummary};
+pub use training::{TrainModel, TrainedModel, TrainingRequest, TrainingSpec};
 
 /// Liveness/readiness answer of every service's `/health` and `/ready`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
