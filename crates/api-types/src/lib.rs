@@ -5,9 +5,12 @@
 
 mod auth;
 mod batch;
+mod batch_file;
+mod dataset;
 mod error;
 mod evaluation;
 mod explain;
+mod history;
 mod job;
 mod model;
 mod passenger;
@@ -22,12 +25,23 @@ pub use auth::{
 pub use batch::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
 };
+pub use batch_file::{
+    BATCH_FILE_COLUMNS, BATCH_FILE_MAX_BYTES, BATCH_FILE_MAX_ROWS, BATCH_FILE_OUTCOME_COLUMN,
+    BATCH_FILE_PATH, BatchFileAnswer, BatchFileError, BatchFileRow,
+};
+pub use dataset::{
+    AGE_BAND_YEARS, AGE_BIN_YEARS, Bin, DatasetSummary, FARE_BIN_WIDTH, FARE_BINS_TOP, Group,
+};
 pub use error::{ErrorBody, FieldErrors};
 pub use evaluation::{
     CalibrationBin, CrossValidation, Evaluation, EvaluationParams, FoldScores, HeldOut, Importance,
     PrPoint, RocPoint, Spread, limits as evaluation_limits,
 };
 pub use explain::{ActiveModel, Change, Contribution, Counterfactual, CurvePoint, WhatIfAnswer};
+pub use history::{
+    DAILY_COUNTS_DEFAULT_DAYS, DAILY_COUNTS_MAX_DAYS, DailyPredictions, HISTORY_PAGE_SIZE,
+    HistoryEntry, HistoryPage,
+};
 pub use job::{JobAccepted, JobStatus, TrainingJob};
 pub use model::{
     Algorithm, Estimator, Feature, ForestParams, Kernel, SvmParams, limits as training_limits,

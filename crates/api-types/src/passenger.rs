@@ -14,6 +14,7 @@ pub mod limits {
 
 /// Passenger sex, as in the training data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Sex {
     Male,
@@ -22,6 +23,7 @@ pub enum Sex {
 
 /// Port of embarkation: Southampton, Cherbourg or Queenstown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Embarked {
     S,
     C,
@@ -64,6 +66,7 @@ impl fmt::Display for Sex {
 ///
 /// `age`, `fare` and `embarked` may be unknown; the model imputes them as in training.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Passenger {
     pub pclass: u8,
     pub sex: Sex,
