@@ -69,6 +69,24 @@ impl ApiError {
     }
 }
 
+/// What a request carries.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Empty,
+    Json(serde_json::Value),
+    /// A file (or any blob) sent as it is, with its content type.
+    Raw {
+        content: wasm_bindgen::JsValue,
+        content_type: &'static str,
+    },
+}
+
+impl From<Option<serde_json::Value>> for Body {
+    fn from(json: Option<serde_json::Value>) -> Self {
+        json.map_or(Self::Empty, Self::Json)
+    }
+}
+
 /// Sends `body` (JSON, when given) to `path` on our origin with `method`, with the bearer
 /// `token` when given, and decodes the answer (an empty one reads as `null`, so `()` works
 /// for 204).
@@ -78,26 +96,46 @@ pub async fn send<R: DeserializeOwned>(
     token: Option<&str>,
     body: Option<serde_json::Value>,
 ) -> Result<R, ApiError> {
+    let text = send_raw(method, path, token, body.into(), "application/json").await?;
+    decode(&text)
+}
+
+/// An answer's JSON; an empty answer reads as `null`.
+pub fn decode<R: DeserializeOwned>(text: &str) -> Result<R, ApiError> {
+    let text = if text.trim().is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// Sends `body` to `path` asking for `accept`, and answers the body of a success as text
+/// (a CSV file, say); a failure becomes an [`ApiError`] from our error body.
+pub async fn send_raw(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Body,
+    accept: &str,
+) -> Result<String, ApiError> {
     let network = |e: gloo_net::Error| ApiError::Network(e.to_string());
-    let mut request = RequestBuilder::new(path).method(method);
+    let mut request = RequestBuilder::new(path)
+        .method(method)
+        .header("accept", accept);
     if let Some(token) = token {
         request = request.header("authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => request.json(&body),
-        None => request.build(),
+        Body::Empty => request.build(),
+        Body::Json(body) => request.json(&body),
+        Body::Raw {
+            content,
+            content_type,
+        } => request.header("content-type", content_type).body(content),
     }
     .map_err(network)?;
     let response = request.send().await.map_err(network)?;
     let status = response.status();
     let text = response.text().await.map_err(network)?;
     if response.ok() {
-        let text = if text.trim().is_empty() {
-            "null"
-        } else {
-            &text
-        };
-        return serde_json::from_str(text).map_err(|e| ApiError::Network(e.to_string()));
+        return Ok(text);
     }
     let retry_after = response
         .headers()

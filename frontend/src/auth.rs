@@ -3,7 +3,7 @@
 //! already has; ended with a toast when that fails or the API answers 401; ended on the
 //! server too at logout. And the guard of the admin pages.
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Body};
 use crate::session::Session;
 use crate::toast::Toasts;
 use gloo_net::http::Method;
@@ -134,6 +134,12 @@ impl Auth {
         }
     }
 
+    /// Forgets the session here only, without a word: for an account that is gone already.
+    pub fn forget(self) {
+        store(None);
+        self.session.set(None);
+    }
+
     /// Calls the API as the signed-in person (anonymously without a session). A 401 on a
     /// call that carried a token ends the session.
     pub async fn call<R: DeserializeOwned>(
@@ -142,10 +148,25 @@ impl Auth {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<R, ApiError> {
+        let text = self
+            .call_raw(method, path, body.into(), "application/json")
+            .await?;
+        api::decode(&text)
+    }
+
+    /// Like [`Auth::call`], with any body, asking for `accept`, answering the text as sent (a
+    /// CSV file, say).
+    pub async fn call_raw(
+        self,
+        method: Method,
+        path: &str,
+        body: Body,
+        accept: &str,
+    ) -> Result<String, ApiError> {
         let token = self
             .session
             .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
-        let result = api::send(method, path, token.as_deref(), body).await;
+        let result = api::send_raw(method, path, token.as_deref(), body, accept).await;
         if let (Err(ApiError::Unauthorized(_)), Some(token)) = (&result, &token) {
             self.expire_if_current(token);
         }
@@ -190,6 +211,30 @@ fn store(session: Option<&Session>) {
     };
 }
 
+/// The login page, with the way back to where the person is now (the query too: a
+/// comparison's `?ids=` survives the detour).
+fn login_and_back(location: &leptos_router::location::Location) -> String {
+    let mut path = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    if !search.is_empty() {
+        path = format!("{path}?{search}");
+    }
+    let here = String::from(js_sys::encode_uri_component(&path));
+    format!("/login?next={here}")
+}
+
+/// Shows `children` to signed-in people only: a visitor is sent to the login page (and back
+/// here afterwards).
+#[component]
+pub fn SignedInOnly(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    move || match auth.session() {
+        None => view! { <Redirect path=login_and_back(&location) /> }.into_any(),
+        Some(_) => children().into_any(),
+    }
+}
+
 /// Shows `children` to admins only: a visitor is sent to the login page (and back here
 /// afterwards), a signed-in user who is not an admin is told so.
 #[component]
@@ -197,16 +242,7 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     move || match auth.session() {
-        None => {
-            // The query too: a comparison's `?ids=` survives the detour.
-            let mut path = location.pathname.get_untracked();
-            let search = location.search.get_untracked();
-            if !search.is_empty() {
-                path = format!("{path}?{search}");
-            }
-            let here = String::from(js_sys::encode_uri_component(&path));
-            view! { <Redirect path=format!("/login?next={here}") /> }.into_any()
-        }
+        None => view! { <Redirect path=login_and_back(&location) /> }.into_any(),
         Some(session) if !session.is_admin() => view! {
             <section class="card narrow">
                 <h1>"Not allowed"</h1>

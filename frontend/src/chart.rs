@@ -9,6 +9,15 @@ pub fn percent(prob: f64) -> String {
     format!("{:.0} %", (prob * 100.0).clamp(0.0, 100.0).round())
 }
 
+/// The verdict in words, as the calculator says it.
+pub fn verdict(survived: bool) -> &'static str {
+    if survived {
+        "Likely survived"
+    } else {
+        "Likely did not survive"
+    }
+}
+
 /// A number as people write it: at most two decimals, none when whole (`8.05`, `30`).
 pub fn number(value: f64) -> String {
     let text = format!("{value:.2}");

@@ -5,13 +5,15 @@ pub mod api;
 pub mod auth;
 pub mod chart;
 pub mod components;
+pub mod download;
+pub mod explore;
 pub mod form;
 pub mod lab;
 pub mod pages;
 pub mod session;
 pub mod toast;
 
-use auth::{AdminOnly, Auth, use_auth};
+use auth::{AdminOnly, Auth, SignedInOnly, use_auth};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
@@ -31,6 +33,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::Calculator />
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/signup") view=pages::Signup />
+                    <Route path=path!("/data") view=pages::DataExplorer />
+                    <Route path=path!("/account") view=|| view! { <SignedInOnly><pages::AccountSettings /></SignedInOnly> } />
+                    <Route path=path!("/predictions") view=|| view! { <SignedInOnly><pages::MyPredictions /></SignedInOnly> } />
+                    <Route path=path!("/batch") view=|| view! { <SignedInOnly><pages::BatchPredictions /></SignedInOnly> } />
                     <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/models" /> } />
                     <Route path=path!("/admin/models") view=|| view! { <AdminOnly><pages::AdminModels /></AdminOnly> } />
                     <Route path=path!("/admin/models/compare") view=|| view! { <AdminOnly><pages::AdminCompare /></AdminOnly> } />
@@ -38,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/jobs") view=|| view! { <AdminOnly><pages::AdminJobs /></AdminOnly> } />
                     <Route path=path!("/admin/train") view=|| view! { <AdminOnly><pages::AdminTrain /></AdminOnly> } />
                     <Route path=path!("/admin/users") view=|| view! { <AdminOnly><pages::AdminUsers /></AdminOnly> } />
+                    <Route path=path!("/admin/usage") view=|| view! { <AdminOnly><pages::AdminUsage /></AdminOnly> } />
                 </Routes>
             </main>
             <ToastStack />
@@ -55,30 +62,40 @@ fn TopBar() -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
     let log_out = move |_| {
-        auth.sign_out();
+        // Leave first: a page for signed-in people would send to the login otherwise.
         navigate("/", Default::default());
+        auth.sign_out();
     };
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Lifeboat"</A>
             <nav aria-label="Main">
                 <A href="/">"Calculator"</A>
+                <A href="/data">"Data"</A>
+                <Show when=move || auth.session().is_some()>
+                    <A href="/predictions">"My predictions"</A>
+                    <A href="/batch">"Batch"</A>
+                </Show>
                 <Show when=move || auth.is_admin()>
                     <A href="/admin/models">"Models"</A>
                     <A href="/admin/train">"Train"</A>
                     <A href="/admin/jobs">"Jobs"</A>
                     <A href="/admin/users">"Users"</A>
+                    <A href="/admin/usage">"Usage"</A>
                 </Show>
             </nav>
             <div class="account">
                 {move || match auth.session() {
-                    Some(session) => view! {
-                        <span class="who" data-testid="who">
+                    Some(session) => {
+                        let label = format!("{} ({}): your account", session.email, session.role);
+                        view! {
+                        <A href="/account" attr:class="who" attr:data-testid="who" attr:aria-label=label>
                             <span class="email">{session.email.clone()}</span>
                             <span class="badge role">{session.role.to_string()}</span>
-                        </span>
+                        </A>
                         <button type="button" on:click=log_out.clone()>"Log out"</button>
-                    }.into_any(),
+                        }.into_any()
+                    }
                     None => view! {
                         <A href="/login">"Log in"</A>
                         <A href="/signup" attr:class="button">"Sign up"</A>

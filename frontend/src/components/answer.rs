@@ -49,11 +49,7 @@ pub fn Answer(
 /// "62% chance of survival — Likely survived".
 #[component]
 fn Verdict(prediction: InferenceResponse) -> impl IntoView {
-    let verdict = if prediction.survived {
-        "Likely survived"
-    } else {
-        "Likely did not survive"
-    };
+    let verdict = crate::chart::verdict(prediction.survived);
     view! {
         <span class="prob" data-testid="probability">{format!("{:.0}%", (prediction.prob * 100.0).round())}</span>
         " chance of survival — "

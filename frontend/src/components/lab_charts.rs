@@ -46,7 +46,7 @@ pub fn DataTable(table: TextTable) -> impl IntoView {
 pub fn LabFigure(
     title: &'static str,
     testid: &'static str,
-    #[prop(optional)] note: &'static str,
+    #[prop(optional, into)] note: String,
     #[prop(optional)] legend: Vec<String>,
     chart: AnyView,
     tables: Vec<TextTable>,

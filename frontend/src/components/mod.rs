@@ -1,10 +1,12 @@
 //! Reusable pieces of the pages.
 
 mod answer;
+mod confirm;
 mod curve;
 mod explanation;
 mod field;
 mod gauge;
+mod group_charts;
 mod importance;
 mod job;
 mod lab_charts;
@@ -16,10 +18,12 @@ mod what_if;
 mod xy_chart;
 
 pub use answer::Answer;
+pub use confirm::ConfirmDialog;
 pub use curve::Curve;
 pub use explanation::Explanation;
 pub use field::{Field, FieldError, NumberField};
 pub use gauge::Gauge;
+pub use group_charts::{GridCell, RateBar, RateBars, RateGrid, Stack, StackedBars};
 pub use importance::ImportanceChart;
 pub use job::{JobBadge, JobProgress};
 pub use lab_charts::{

@@ -1,8 +1,10 @@
 //! The forms' values as typed, and how they become API requests: the same rules as the API
 //! (from `lifeboat-api-types`), plus "is this a number at all".
 
+mod query;
 mod training;
 
+pub use query::{calculator_link, port_code};
 pub use training::{TrainingForm, kernel_name};
 
 use lifeboat_api_types::{

@@ -9,6 +9,7 @@ use crate::components::{
 use crate::form::CalculatorForm;
 use gloo_net::http::Method;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use lifeboat_api_types::{
     ActiveModel, Algorithm, FieldErrors, InferenceRequest, InferenceResponse, WhatIfAnswer, limits,
 };
@@ -64,7 +65,13 @@ impl Inputs {
 
 #[component]
 pub fn Calculator() -> impl IntoView {
-    let inputs = Inputs::new(CalculatorForm::default());
+    // "Open in calculator" (My predictions) describes the passenger in the address.
+    let query = use_query_map().get_untracked();
+    let from_address = CalculatorForm::from_query(|name| query.get(name));
+    let asked_model = query
+        .get("model_id")
+        .and_then(|id| Uuid::parse_str(&id).ok());
+    let inputs = Inputs::new(from_address.unwrap_or_default());
     let fill = Callback::new(move |passenger: InferenceRequest| {
         inputs.set(CalculatorForm::from_request(&passenger));
     });
@@ -100,6 +107,17 @@ pub fn Calculator() -> impl IntoView {
             .get()
             .filter(|c| offered.contains(c))
             .or_else(|| offered.first().copied())
+    });
+    // The model the address asks for answers when it is still active; else the note says so.
+    let retired = RwSignal::new(false);
+    Effect::new(move |_| {
+        let (Some(id), Some(active)) = (asked_model, active.get()) else {
+            return;
+        };
+        match active.iter().find(|m| m.id == id) {
+            Some(model) => picked.set(Some(Choice::One(model.algorithm))),
+            None => retired.set(true),
+        }
     });
     let model_of = move |algorithm: Algorithm| {
         active.with(|a| {
@@ -170,6 +188,11 @@ pub fn Calculator() -> impl IntoView {
             <form on:submit=|ev| ev.prevent_default() novalidate>
                 <PassengerFields inputs=inputs errors=errors />
                 <ModelChoice offered=offered choice=choice picked=picked />
+                <Show when=move || retired.get()>
+                    <p class="notice" role="status">
+                        "The model that made this prediction is no longer active: the active model answers."
+                    </p>
+                </Show>
             </form>
             <section class="answers" class:both=both aria-label="Prediction result">
                 <Answer id="answer-first" title=first_title latest=first_answer idle=idle />
