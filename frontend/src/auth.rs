@@ -140,6 +140,18 @@ impl Auth {
         self.session.set(None);
     }
 
+    /// [`Auth::sign_out`] once a navigation started now has left the page: a page for
+    /// signed-in people still showing would send the person to the login instead.
+    pub fn sign_out_after_leaving(self) {
+        // The router swaps the page in its effects; a timer runs after them.
+        set_timeout(move || self.sign_out(), Duration::ZERO);
+    }
+
+    /// [`Auth::forget`], as [`Auth::sign_out_after_leaving`] does it.
+    pub fn forget_after_leaving(self) {
+        set_timeout(move || self.forget(), Duration::ZERO);
+    }
+
     /// Calls the API as the signed-in person (anonymously without a session). A 401 on a
     /// call that carried a token ends the session.
     pub async fn call<R: DeserializeOwned>(

@@ -62,9 +62,8 @@ fn TopBar() -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
     let log_out = move |_| {
-        // Leave first: a page for signed-in people would send to the login otherwise.
         navigate("/", Default::default());
-        auth.sign_out();
+        auth.sign_out_after_leaving();
     };
     view! {
         <header class="topbar">

@@ -123,9 +123,8 @@ fn DeleteAccount() -> impl IntoView {
     });
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(())) => {
-            // Leave first: this page is for signed-in people and would send to the login.
             navigate("/", Default::default());
-            auth.forget();
+            auth.forget_after_leaving();
             toasts.success("Your account has been deleted.");
         }
         Some(Err(ApiError::Fields(mut fields))) => {
