@@ -287,8 +287,8 @@ fn BatchResult(
                 <div><dt>"Accuracy"</dt><dd data-testid="batch-accuracy">
                     {answer.accuracy.map_or_else(|| "—".to_owned(), |a| format!("{:.1} %", a * 100.0))}
                 </dd></div>
-                <div><dt>"Model"</dt><dd class="model-name">{format!("{} ({})", answer.model_name, answer.algorithm.label())}</dd></div>
             </dl>
+            <p class="muted">{format!("Predicted by {} ({}).", answer.model_name, answer.algorithm.label())}</p>
             {answer.accuracy.is_none().then(|| view! {
                 <p class="muted small">{format!("No accuracy: the file has no {BATCH_FILE_OUTCOME_COLUMN} column.")}</p>
             })}

@@ -94,6 +94,6 @@ fn Summary(summary: DatasetSummary) -> impl IntoView {
                 summary=explore::histogram_summary("Fares, by outcome", &summary.fare_histogram)
                 note=fare_note names=["Survived", "Died"] stacks=stacks(&summary.fare_histogram) />
         </div>
-        <p class="muted small">{format!("Data set sha256: {}", summary.sha256)}</p>
+        <p class="muted small hash">{format!("Data set sha256: {}", summary.sha256)}</p>
     }
 }
