@@ -21,13 +21,15 @@ async function unnamedControls(page: Page): Promise<string[]> {
 }
 
 test('every input is labelled and every button and link is named, on every page', async ({ page }) => {
-  for (const path of ['/', '/login', '/signup', '/no/such/page']) {
+  for (const path of ['/', '/login', '/signup', '/data', '/no/such/page']) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     expect(await unnamedControls(page), path).toEqual([]);
   }
   await logIn(page, admin.email, admin.password);
-  for (const [path, heading] of [['/admin/models', 'Models'], ['/admin/train', 'Train a model'], ['/admin/jobs', 'Training jobs'], ['/admin/users', 'Users']]) {
+  for (const [path, heading] of [['/admin/models', 'Models'], ['/admin/train', 'Train a model'], ['/admin/jobs', 'Training jobs'],
+    ['/admin/users', 'Users'], ['/admin/usage', 'Usage'], ['/account', 'Your account'], ['/predictions', 'My predictions'],
+    ['/batch', 'Batch predictions']]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading })).toBeVisible();
     await expect(page.getByText(/^Loading/)).toHaveCount(0);
@@ -58,5 +60,19 @@ test('a visitor predicts and logs in with the keyboard alone', async ({ page }) 
   await page.keyboard.press('Tab');
   await page.keyboard.type(admin.password);
   await page.keyboard.press('Enter');
+  await expect(page.getByTestId('who')).toContainText(admin.email);
+});
+
+test('a confirmation dialog takes the focus, closes with Escape and gives the focus back', async ({ page }) => {
+  await logIn(page, admin.email, admin.password);
+  await page.goto('/account');
+  const password = page.getByLabel('Password to confirm');
+  await password.fill('anything at all');
+  await password.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Delete your account?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
   await expect(page.getByTestId('who')).toContainText(admin.email);
 });
