@@ -7,12 +7,9 @@ use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::Response;
 use lifeboat_service_kit::forwarded::{self, TrustedProxies};
+use lifeboat_service_kit::limits::Limits;
 use lifeboat_service_kit::upstream::{Upstream, UpstreamError};
 use std::net::{IpAddr, SocketAddr};
-
-/// Largest request body forwarded; API bodies are small JSON documents (the backend takes
-/// the same at most).
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Headers that describe one connection, not the request, so they are never forwarded.
 const HOP_BY_HOP: [HeaderName; 8] = [
@@ -33,6 +30,8 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static(forwarded::X_FORWARD
 pub struct Forwarder {
     pub backend: Upstream,
     pub trusted_proxies: TrustedProxies,
+    /// The body limits: the edge's, so a body the edge let in is forwarded whole.
+    pub limits: Limits,
 }
 
 /// Sends the request on to the backend unchanged (but for hop-by-hop headers and `Host`),
@@ -42,12 +41,13 @@ pub async fn forward(
     State(Forwarder {
         backend,
         trusted_proxies,
+        limits,
     }): State<Forwarder>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let (mut parts, body) = request.into_parts();
-    let body = to_bytes(body, MAX_BODY_BYTES)
+    let body = to_bytes(body, limits.body_limit(parts.uri.path()))
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;
     let path = parts
@@ -69,19 +69,17 @@ pub async fn forward(
     parts.version = axum::http::Version::HTTP_11;
     parts.extensions.clear();
 
-    let answer = backend
-        .send(Request::from_parts(parts, Body::from(body)))
+    // The answer's body is passed on as it arrives (a CSV export can be long), with its
+    // `Content-Length` when the backend gave one.
+    let mut answer = backend
+        .send_streaming(Request::from_parts(parts, Body::from(body)))
         .await
         .map_err(|e| match e {
             UpstreamError::Timeout(_) => ApiError::BackendTimeout,
             other => ApiError::BackendUnavailable(other.to_string()),
         })?;
-
-    let mut head = answer.head;
-    strip_hop_by_hop(&mut head.headers);
-    // Set again from the body below.
-    head.headers.remove(header::CONTENT_LENGTH);
-    Ok(Response::from_parts(head, Body::from(answer.body)))
+    strip_hop_by_hop(answer.headers_mut());
+    Ok(answer)
 }
 
 fn strip_hop_by_hop(headers: &mut HeaderMap) {

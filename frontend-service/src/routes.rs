@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use lifeboat_api_types::HealthStatus;
 use lifeboat_service_kit::forwarded::TrustedProxies;
+use lifeboat_service_kit::limits::Limits;
 use lifeboat_service_kit::server::{health, readiness};
 use lifeboat_service_kit::upstream::Upstream;
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub static_dir: PathBuf,
     /// Origins other than ours allowed to call the API from a browser; none by default.
     pub cors_allowed_origins: Vec<HeaderValue>,
+    /// The web port's limits; the forwarder reads the body limits from them.
+    pub limits: Limits,
 }
 
 /// The web app's `Content-Security-Policy`: its own scripts, styles and wasm only (the
@@ -57,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(proxy::Forwarder {
             backend: state.backend.clone(),
             trusted_proxies: state.trusted_proxies.clone(),
+            limits: state.limits,
         });
     // Without configured origins there is no CORS layer at all: browsers then refuse
     // cross-origin calls, and preflights get no permission.

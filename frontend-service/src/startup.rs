@@ -1,7 +1,6 @@
 //! Building and running the frontend service.
 
 use crate::config::Config;
-use crate::proxy;
 use crate::routes::{self, AppState};
 use anyhow::Context;
 use lifeboat_service_kit::limits::Limits;
@@ -31,7 +30,6 @@ impl Application {
         let listener = server::bind(config.host, config.port).await?;
         let metrics_listener = server::bind(config.host, config.metrics_port).await?;
         let limits = Limits {
-            max_body_bytes: proxy::MAX_BODY_BYTES,
             // The proxy answers 504 when the backend is late; this only backs it up.
             request_timeout: config.backend_timeout() + Duration::from_secs(1),
             ..Limits::default()
@@ -41,6 +39,7 @@ impl Application {
             cors_allowed_origins: config.cors_allowed_origins()?,
             trusted_proxies: config.trusted_proxies.parse()?,
             static_dir: config.static_dir,
+            limits,
         };
         Ok(Self {
             listener,

@@ -171,14 +171,14 @@ where
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limits.max_body_bytes as u64) {
-        return with_error_body(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    let max_body_bytes = limits.body_limit(request.uri().path());
+    if declared.is_some_and(|length| length > max_body_bytes as u64) {
+        return crate::limits::too_large(max_body_bytes);
     }
     // Held until the answer is ready.
     let Ok(_in_flight) = Arc::clone(&layer.in_flight).try_acquire_owned() else {
         return overloaded();
     };
-    let max_body_bytes = limits.max_body_bytes;
     let request = request.map(|body| Body::new(Limited::new(body, max_body_bytes)));
     match tokio::time::timeout(limits.request_timeout, inner.oneshot(request)).await {
         Ok(Ok(response)) => with_error_body(response),

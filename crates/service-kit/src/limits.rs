@@ -29,6 +29,47 @@ pub struct Limits {
     pub max_in_flight: usize,
     /// Longest a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// The routes that take files, each with its own largest body (path, bytes).
+    pub uploads: &'static [(&'static str, usize)],
+}
+
+/// The one route that takes a file: `POST /api/inference/batch`, up to 2 MiB.
+pub const UPLOADS: &[(&str, usize)] = &[(
+    lifeboat_api_types::BATCH_FILE_PATH,
+    lifeboat_api_types::BATCH_FILE_MAX_BYTES,
+)];
+
+impl Limits {
+    /// The largest body a request to `path` may have.
+    pub fn body_limit(&self, path: &str) -> usize {
+        self.uploads
+            .iter()
+            .find(|(upload, _)| *upload == path)
+            .map_or(self.max_body_bytes, |&(_, bytes)| bytes)
+    }
+}
+
+/// 413 saying how large a body may be.
+pub fn too_large(limit: usize) -> Response {
+    error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorBody::new(
+            "payload_too_large",
+            format!(
+                "the request body is larger than the {} this route takes",
+                in_binary_units(limit)
+            ),
+        ),
+    )
+}
+
+/// `2 MiB`, `64 KiB`, `100 bytes`.
+fn in_binary_units(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
 }
 
 impl Default for Limits {
@@ -39,6 +80,7 @@ impl Default for Limits {
             max_header_bytes: 16 * 1024,
             max_in_flight: 1024,
             request_timeout: Duration::from_secs(10),
+            uploads: UPLOADS,
         }
     }
 }
@@ -137,6 +179,7 @@ mod tests {
             max_header_bytes: 200,
             max_in_flight: 1,
             request_timeout: Duration::from_millis(300),
+            uploads: &[("/upload", 1000)],
         }
     }
 
@@ -172,6 +215,42 @@ mod tests {
             .unwrap();
         let response = app(limits()).oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn an_upload_route_takes_its_own_larger_body_and_says_its_limit_past_it() {
+        let app = || {
+            Router::new()
+                .route("/upload", post(|body: Bytes| async move { body }))
+                .layer(EdgeLayer::new(limits()))
+        };
+        let request = Request::post("/upload")
+            .body(Body::from(vec![b'x'; 1000]))
+            .unwrap();
+        assert_eq!(
+            app().oneshot(request).await.unwrap().status(),
+            StatusCode::OK
+        );
+
+        let request = Request::post("/upload")
+            .header(header::CONTENT_LENGTH, "1001")
+            .body(Body::from(vec![b'x'; 1001]))
+            .unwrap();
+        let response = app().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = body_of(response).await;
+        assert_eq!(body.error, "payload_too_large");
+        assert_eq!(
+            body.message,
+            "the request body is larger than the 1000 bytes this route takes"
+        );
+    }
+
+    #[test]
+    fn limits_are_said_in_binary_units() {
+        assert_eq!(in_binary_units(2 * 1024 * 1024), "2 MiB");
+        assert_eq!(in_binary_units(64 * 1024), "64 KiB");
+        assert_eq!(in_binary_units(100), "100 bytes");
     }
 
     #[tokio::test]

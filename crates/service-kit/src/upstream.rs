@@ -167,6 +167,55 @@ impl Upstream {
         Err(format!("{name}: {reason}"))
     }
 
+    /// Sends `request` and answers as soon as the head has arrived (within the client's
+    /// timeout), with the body passed on as it comes: a long answer (a CSV export) is never
+    /// held whole here. The body fails if the peer sends nothing for as long as the timeout.
+    pub async fn send_streaming(
+        &self,
+        request: Request<Body>,
+    ) -> Result<response::Response<Body>, UpstreamError> {
+        let timeout = self.0.timeout;
+        let response = tokio::time::timeout(timeout, self.request(request))
+            .await
+            .map_err(|_| UpstreamError::Timeout(timeout))??;
+        let (head, body) = response.into_parts();
+        let frames = futures_util::stream::unfold(Some(body), move |body| async move {
+            let mut body = body?;
+            match tokio::time::timeout(timeout, body.frame()).await {
+                Ok(Some(Ok(frame))) => Some((Ok(frame), Some(body))),
+                Ok(None) => None,
+                Ok(Some(Err(error))) => Some((Err(io::Error::other(error)), None)),
+                Err(_) => Some((
+                    Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the peer went quiet",
+                    )),
+                    None,
+                )),
+            }
+        });
+        let body = Body::new(http_body_util::StreamBody::new(frames));
+        Ok(response::Response::from_parts(head, body))
+    }
+
+    /// The request on the pooled connection, up to the answer's head.
+    async fn request(
+        &self,
+        request: Request<Body>,
+    ) -> Result<response::Response<hyper::body::Incoming>, UpstreamError> {
+        let response = match &self.0.client {
+            Transport::Tcp(client) => client.request(request),
+            Transport::Unix(client) => client.request(request),
+        };
+        response.await.map_err(|e| {
+            if e.is_connect() {
+                UpstreamError::Connect(e)
+            } else {
+                UpstreamError::Failed(Box::new(e))
+            }
+        })
+    }
+
     /// [`Upstream::send`] with a deadline of its own (a training call takes longer).
     pub async fn send_within(
         &self,
@@ -174,18 +223,7 @@ impl Upstream {
         timeout: Duration,
     ) -> Result<Answer, UpstreamError> {
         let call = async {
-            let response = match &self.0.client {
-                Transport::Tcp(client) => client.request(request),
-                Transport::Unix(client) => client.request(request),
-            };
-            let response = response.await.map_err(|e| {
-                if e.is_connect() {
-                    UpstreamError::Connect(e)
-                } else {
-                    UpstreamError::Failed(Box::new(e))
-                }
-            })?;
-            let (head, body) = response.into_parts();
+            let (head, body) = self.request(request).await?.into_parts();
             let body = body
                 .collect()
                 .await
