@@ -79,6 +79,13 @@ pub struct Config {
     /// believed always). Empty (the default): over TCP the client is the connection's peer.
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Days a signed-in user's predictions are kept in their history; older ones are deleted.
+    #[arg(long, env = "PREDICTION_RETENTION_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..))]
+    pub prediction_retention_days: u32,
+    /// Whether signed-in predictions are recorded in the history. Switched off only to
+    /// measure what recording costs (bench/history-recording.sh).
+    #[arg(long, env = "RECORD_PREDICTIONS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub record_predictions: bool,
 }
 
 impl Config {

@@ -3,11 +3,14 @@
 
 pub mod active;
 pub mod auth;
+pub mod batch_file;
 pub mod bootstrap;
 pub mod config;
+pub mod csv_cell;
 pub mod db;
 pub mod error;
 pub mod gauges;
+pub mod history;
 pub mod model_client;
 pub mod rate_limit;
 pub mod routes;

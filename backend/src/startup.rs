@@ -7,9 +7,11 @@ use crate::auth::{
 };
 use crate::config::Config;
 use crate::db::{jobs, users};
+use crate::history::{self, Recorder, RecorderTask};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
 use crate::routes;
+use crate::routes::dataset::SummaryCache;
 use crate::state::{AppState, Shared};
 use crate::training::Trainer;
 use crate::{bootstrap, gauges};
@@ -37,6 +39,8 @@ pub struct Application {
     /// Jobs a restart interrupted (now failed), whose artifacts may need removing.
     interrupted_jobs: Vec<Uuid>,
     train_default_models: bool,
+    recorder: RecorderTask,
+    retention_days: u32,
 }
 
 impl Application {
@@ -77,6 +81,7 @@ impl Application {
             config.anonymous_inference_rate_per_second,
         );
         rate_limits.spawn_sweeper();
+        let (recorder, recorder_task) = Recorder::start(db.clone(), config.record_predictions);
         let listener = server::bind(config.host, config.port).await?;
         let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
         Ok(Self {
@@ -92,9 +97,13 @@ impl Application {
                 trusted_proxies: config.trusted_proxies.parse()?,
                 active,
                 trainer,
+                recorder,
+                dataset_summary: SummaryCache::default(),
             }),
             interrupted_jobs,
             train_default_models: config.train_default_models,
+            recorder: recorder_task,
+            retention_days: config.prediction_retention_days,
         })
     }
 
@@ -104,15 +113,19 @@ impl Application {
     }
 
     /// Starts the background start-up work, then serves until asked to stop, finishing
-    /// in-flight requests.
+    /// in-flight requests; then writes the predictions still queued for the history.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(gauges::sample_forever(self.state.clone()));
+        tokio::spawn(history::keep_within(
+            self.state.db.clone(),
+            self.retention_days,
+        ));
         tokio::spawn(bootstrap::run(
             self.state.clone(),
             self.interrupted_jobs,
             self.train_default_models,
         ));
-        server::serve(
+        let served = server::serve(
             "backend",
             self.listener,
             self.socket,
@@ -120,7 +133,9 @@ impl Application {
             Limits::default(),
             server::MetricsAt::ServicePort,
         )
-        .await
+        .await;
+        self.recorder.finish().await;
+        served
     }
 }
 
@@ -142,6 +157,7 @@ async fn fail_interrupted_jobs(db: &PgPool) -> anyhow::Result<Vec<Uuid>> {
 fn describe_metrics() {
     lifeboat_service_kit::metrics::handle();
     gauges::describe();
+    history::describe_metrics();
     metrics::describe_counter!("logins_total", "Login attempts by outcome");
     metrics::describe_counter!(
         "token_refreshes_total",

@@ -2,8 +2,10 @@
 
 use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LiveSessions, LoginThrottle};
+use crate::history::Recorder;
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
+use crate::routes::dataset::SummaryCache;
 use crate::training::Trainer;
 use lifeboat_service_kit::forwarded::TrustedProxies;
 use sqlx::PgPool;
@@ -43,4 +45,8 @@ pub struct Shared {
     pub trusted_proxies: TrustedProxies,
     pub active: Arc<ActiveModels>,
     pub trainer: Trainer,
+    /// Where answered predictions go to be kept (signed-in) or counted (anonymous).
+    pub recorder: Recorder,
+    /// The data set summary, read from the model service once an hour at most.
+    pub dataset_summary: SummaryCache,
 }

@@ -46,6 +46,8 @@ pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
         signup_rate_per_hour: 0,
         anonymous_inference_rate_per_second: 0,
         trusted_proxies: String::new(),
+        prediction_retention_days: 365,
+        record_predictions: true,
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod explanations;
+mod files;
 mod helpers;
 mod models;
 mod prediction;

@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 /// How long a session found live is believed live without asking Postgres again.
 pub const SESSION_CHECK_TTL: Duration = Duration::from_secs(5);
+/// How long the check may wait for Postgres before it gives up (and the token is believed).
+pub const SESSION_CHECK_TIMEOUT: Duration = Duration::from_millis(250);
 /// Sessions remembered at most; past that the cache starts afresh.
 const MAX_REMEMBERED: usize = 100_000;
 
@@ -33,7 +35,9 @@ pub struct LiveSessions {
 
 impl LiveSessions {
     /// Whether the session of `claims` is live: `Ok(false)` when it has ended or its user is
-    /// gone, `Err` when Postgres cannot say.
+    /// gone, `Err` when Postgres cannot say within [`SESSION_CHECK_TIMEOUT`]. Then the
+    /// session is believed live for a TTL, so an outage costs one wait per session and TTL,
+    /// not one per request.
     pub async fn is_live(&self, db: &PgPool, claims: &Claims) -> sqlx::Result<bool> {
         match self.read().get(&claims.sid) {
             Some(Known::Ended) => return Ok(false),
@@ -42,14 +46,24 @@ impl LiveSessions {
             }
             _ => {}
         }
-        let mut conn = db.acquire().await?;
-        let live = sessions::live_role(&mut conn, claims.sid, claims.sub)
-            .await?
-            .is_some();
-        let mut known = self.write();
-        if known.len() >= MAX_REMEMBERED {
-            known.clear();
-        }
+        let asked = tokio::time::timeout(SESSION_CHECK_TIMEOUT, async {
+            let mut conn = db.acquire().await?;
+            sessions::live_role(&mut conn, claims.sid, claims.sub).await
+        })
+        .await
+        .unwrap_or(Err(sqlx::Error::PoolTimedOut));
+        let live = match asked {
+            Ok(role) => role.is_some(),
+            Err(error) => {
+                self.remember(
+                    claims.sid,
+                    Known::Live {
+                        checked: Instant::now(),
+                    },
+                );
+                return Err(error);
+            }
+        };
         let now = if live {
             Known::Live {
                 checked: Instant::now(),
@@ -57,8 +71,19 @@ impl LiveSessions {
         } else {
             Known::Ended
         };
-        known.insert(claims.sid, now);
+        self.remember(claims.sid, now);
         Ok(live)
+    }
+
+    fn remember(&self, session: Uuid, what: Known) {
+        let mut known = self.write();
+        if known.len() >= MAX_REMEMBERED {
+            known.clear();
+        }
+        // A session found ended stays ended, whatever a later failed check believed.
+        if !matches!(known.get(&session), Some(Known::Ended)) {
+            known.insert(session, what);
+        }
     }
 
     /// Remembers that `session` has ended (this process just ended it).

@@ -3,5 +3,6 @@
 
 pub mod jobs;
 pub mod models;
+pub mod predictions;
 pub mod sessions;
 pub mod users;

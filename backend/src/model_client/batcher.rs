@@ -189,7 +189,7 @@ async fn send(model_service: &Upstream, batch: Vec<Waiting>) {
 }
 
 /// One `POST /inference/batch`: a result for each item, in order.
-async fn ask(
+pub(super) async fn ask(
     model_service: &Upstream,
     items: Vec<BatchItem>,
 ) -> Result<Vec<BatchResult>, ModelServiceError> {
@@ -216,7 +216,7 @@ fn no_result() -> ModelServiceError {
 }
 
 /// One item's result as the answer a single call would have given.
-fn one(result: BatchResult) -> Answer {
+pub(super) fn one(result: BatchResult) -> Answer {
     match result {
         BatchResult::Ok(prediction) => Ok(prediction),
         BatchResult::Refused { status, error } => match StatusCode::from_u16(status) {

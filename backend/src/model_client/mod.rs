@@ -7,7 +7,8 @@ mod batcher;
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use lifeboat_api_types::{
-    ErrorBody, InferenceRequest, InferenceResponse, TrainModel, TrainedModel, WhatIfAnswer,
+    BatchItem, BatchResult, DatasetSummary, ErrorBody, INFERENCE_BATCH_MAX, InferenceRequest,
+    InferenceResponse, TrainModel, TrainedModel, WhatIfAnswer,
 };
 use lifeboat_service_kit::telemetry::REQUEST_ID;
 use lifeboat_service_kit::upstream::{Answer, InvalidBaseUrl, Upstream};
@@ -15,6 +16,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
+
+/// Chunks of a file's rows asked at once: two keep the model service's two cores busy
+/// without crowding out interactive predictions.
+pub const FILE_CHUNKS_IN_FLIGHT: usize = 2;
 
 /// How a call to the model service failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -73,6 +78,41 @@ impl ModelClient {
         request_id: Option<String>,
     ) -> Result<InferenceResponse, ModelServiceError> {
         self.explanations.infer(request, request_id).await
+    }
+
+    /// Predictions for the rows of a file, in order: sent in chunks of their own
+    /// ([`INFERENCE_BATCH_MAX`] rows, [`FILE_CHUNKS_IN_FLIGHT`] at a time), never through the
+    /// queue of interactive predictions, which a big file must not hold up. Every row asks
+    /// the same model, so the first refusal (that model is not loaded) refuses the file.
+    pub async fn infer_file(
+        &self,
+        requests: Vec<InferenceRequest>,
+    ) -> Result<Vec<InferenceResponse>, ModelServiceError> {
+        use futures_util::{StreamExt, TryStreamExt};
+        let chunks: Vec<Vec<BatchItem>> = requests
+            .chunks(INFERENCE_BATCH_MAX)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|request| BatchItem {
+                        request_id: None,
+                        request: request.clone(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let answered: Vec<Vec<BatchResult>> = futures_util::stream::iter(chunks)
+            .map(|items| batcher::ask(&self.http, items))
+            .buffered(FILE_CHUNKS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        answered.into_iter().flatten().map(batcher::one).collect()
+    }
+
+    /// The data set summary the model service computes from its data set.
+    pub async fn dataset_summary(&self) -> Result<DatasetSummary, ModelServiceError> {
+        let call = self.request::<()>(Method::GET, "/dataset/summary", None);
+        read(self.http.send(call).await)
     }
 
     /// The curves over age and fare and the nearest counterfactuals for a passenger.

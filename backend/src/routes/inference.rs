@@ -5,15 +5,18 @@
 //! the active models a visitor can choose between.
 
 use crate::auth::bearer_token;
+use crate::db::predictions::NewPrediction;
 use crate::error::ApiError;
+use crate::history::Answered;
 use crate::routes::client::ClientAddr;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderValue;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use chrono::Utc;
 use lifeboat_api_types::{
-    ActiveModel, ErrorBody, InferenceRequest, InferenceResponse, WhatIfAnswer,
+    ActiveModel, ErrorBody, InferenceRequest, InferenceResponse, Passenger, WhatIfAnswer,
 };
 use lifeboat_service_kit::Json;
 use lifeboat_service_kit::metrics::HandleCache;
@@ -52,7 +55,7 @@ async fn predict(
     caller: Caller,
     Json(mut request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
-    let model_id = checked(&state, &caller, &mut request).await?;
+    let (model_id, passenger) = checked(&state, &caller, &mut request).await?;
     let started = Instant::now();
     let request_id = caller
         .request_id
@@ -72,7 +75,20 @@ async fn predict(
     let (requests, duration) = series((model_id, algorithm, label));
     requests.increment(1);
     duration.record(seconds);
-    Ok(Json(outcome?))
+    let answer = outcome?;
+    state.recorder.record(match caller.user {
+        Some(user) => Answered::SignedIn(NewPrediction {
+            user,
+            made_at: Utc::now(),
+            passenger,
+            model_id: answer.model_id,
+            model_name: answer.model_name.clone(),
+            algorithm: answer.algorithm,
+            prob: answer.prob,
+        }),
+        None => Answered::Anonymous { at: Utc::now() },
+    });
+    Ok(Json(answer))
 }
 
 /// What if the passenger had been different: the probability over ages 0–80 and over the
@@ -128,16 +144,16 @@ async fn active_models(State(state): State<AppState>) -> Result<Json<Vec<ActiveM
 }
 
 /// Applies the anonymous rate limit and the passenger's rules, and names the model: the
-/// one asked for, else the default one. Returns that model's id.
+/// one asked for, else the default one. Returns that model's id and the passenger.
 async fn checked(
     state: &AppState,
     caller: &Caller,
     request: &mut InferenceRequest,
-) -> Result<Uuid, ApiError> {
+) -> Result<(Uuid, Passenger), ApiError> {
     if let Some(client) = &caller.anonymous_client {
         state.rate_limits.check_anonymous_inference(client)?;
     }
-    request.passenger().map_err(ApiError::Validation)?;
+    let passenger = request.passenger().map_err(ApiError::Validation)?;
     let model_id = match request.model_id {
         Some(id) => id,
         None => state
@@ -147,7 +163,7 @@ async fn checked(
             .ok_or(ApiError::NoActiveModel)?,
     };
     request.model_id = Some(model_id);
-    Ok(model_id)
+    Ok((model_id, passenger))
 }
 
 /// `inference_requests_total` and `inference_duration_seconds` of (model, algorithm,
@@ -169,10 +185,13 @@ fn series(key: (Uuid, &'static str, &'static str)) -> (Counter, Histogram) {
 }
 
 /// What a prediction needs from the request's head, read without copying all the headers:
-/// the caller's address when it has no token (for the anonymous rate limit), and the
-/// request id to pass on. A token must be valid and its session live (a cached check,
-/// `LiveSessions`): one that is not gets 401, never a pass around the anonymous limit.
+/// the signed-in user (whose history keeps it), else the caller's address (for the
+/// anonymous rate limit), and the request id to pass on. A token must be valid and its
+/// session live (a cached check, `LiveSessions`): one that is not gets 401, never a pass
+/// around the anonymous limit. When Postgres cannot say, a valid token is believed (it
+/// expires on its own), so an outage neither refuses nor rate-limits signed-in users.
 struct Caller {
+    user: Option<Uuid>,
     anonymous_client: Option<String>,
     request_id: Option<HeaderValue>,
 }
@@ -181,34 +200,32 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_in = match bearer_token(&parts.headers) {
-            None if !parts.headers.contains_key(AUTHORIZATION) => false,
+        let user = match bearer_token(&parts.headers) {
+            None if !parts.headers.contains_key(AUTHORIZATION) => None,
             None => return Err(ApiError::InvalidToken),
             Some(token) => {
                 let claims = state.jwt.verify(token).ok_or(ApiError::InvalidToken)?;
                 match state.live_sessions.is_live(&state.db, &claims).await {
-                    Ok(true) => {
-                        // A signed-in caller's lines name them, as every authenticated
-                        // request's do.
-                        lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
-                        true
-                    }
+                    Ok(true) => {}
                     Ok(false) => return Err(ApiError::InvalidToken),
-                    // Postgres cannot say: answered, but as an anonymous caller is.
                     Err(error) => {
-                        tracing::warn!(%error, "cannot check the session; treating the caller as anonymous");
-                        false
+                        tracing::warn!(%error, "cannot check the session; believing the token");
                     }
                 }
+                // A signed-in caller's lines name them, as every authenticated request's do.
+                lifeboat_service_kit::telemetry::record_user_id(&claims.sub);
+                Some(claims.sub)
             }
         };
-        let anonymous_client = if signed_in {
-            None
-        } else {
-            let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
-            Some(client)
+        let anonymous_client = match user {
+            Some(_) => None,
+            None => {
+                let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
+                Some(client)
+            }
         };
         Ok(Self {
+            user,
             anonymous_client,
             request_id: parts.headers.get(REQUEST_ID).cloned(),
         })

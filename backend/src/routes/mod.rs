@@ -7,8 +7,11 @@
 mod account;
 mod admin_users;
 mod auth;
+mod batch_file;
 mod client;
+pub mod dataset;
 mod health;
+mod history;
 mod inference;
 mod models;
 pub mod openapi;
@@ -45,8 +48,11 @@ fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(inference::router())
+        .merge(dataset::router())
+        .merge(batch_file::router())
         .merge(auth::router())
         .merge(account::router())
+        .merge(history::router())
         .merge(admin_users::router())
         .merge(models::router())
         .merge(training::router())

@@ -32,11 +32,14 @@ pub const BEARER: &str = "bearer";
     ),
     components(schemas(ErrorBody, ForestParams, SvmParams)),
     tags(
-        (name = "predictions", description = "Survival predictions, open to everyone"),
+        (name = "predictions", description = "Survival predictions, open to everyone; files of passengers for signed-in users"),
+        (name = "history", description = "The caller's own prediction history"),
+        (name = "dataset", description = "The data set the models learn from, summed up"),
         (name = "accounts", description = "Sign-up, login, sessions and the caller's account"),
         (name = "models", description = "The model registry (admins)"),
         (name = "training", description = "Training jobs (admins)"),
         (name = "users", description = "Accounts and roles (admins)"),
+        (name = "admin", description = "Usage figures (admins)"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

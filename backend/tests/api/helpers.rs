@@ -51,6 +51,8 @@ pub fn config(model_service_url: &str) -> Config {
         signup_rate_per_hour: 0,
         anonymous_inference_rate_per_second: 0,
         trusted_proxies: String::new(),
+        prediction_retention_days: 365,
+        record_predictions: true,
     }
 }
 
@@ -73,8 +75,20 @@ async fn url_of(db: &PgPool) -> String {
 }
 
 /// The real `lifeboat-backend` binary on a free port and `db`, logging at `rust_log` to
-/// `stdout`, once its `/health` answers; with its base URL.
+/// `stdout`, once its `/health` answers; with its base URL. Its model service is down.
 pub async fn spawn_binary(db: &PgPool, rust_log: &str, stdout: Stdio) -> (Child, String) {
+    spawn_binary_on(db, &closed_port_url(), false, rust_log, stdout).await
+}
+
+/// [`spawn_binary`] with the model service at `model_service_url`, training the default
+/// models at start-up when `train` says so.
+pub async fn spawn_binary_on(
+    db: &PgPool,
+    model_service_url: &str,
+    train: bool,
+    rust_log: &str,
+    stdout: Stdio,
+) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -84,8 +98,8 @@ pub async fn spawn_binary(db: &PgPool, rust_log: &str, stdout: Stdio) -> (Child,
         .env("BACKEND_HOST", "127.0.0.1")
         .env("BACKEND_PORT", port.to_string())
         .env("DATABASE_URL", url_of(db).await)
-        .env("MODEL_SERVICE_URL", closed_port_url())
-        .env("TRAIN_DEFAULT_MODELS", "false")
+        .env("MODEL_SERVICE_URL", model_service_url)
+        .env("TRAIN_DEFAULT_MODELS", train.to_string())
         .env("JWT_SECRET", JWT_SECRET)
         .env("ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -109,6 +123,28 @@ pub async fn spawn_binary(db: &PgPool, rust_log: &str, stdout: Stdio) -> (Child,
     let _ = backend.kill();
     let _ = backend.wait();
     panic!("the backend did not start");
+}
+
+/// A real model service in this process on a free port, with the shared data set and a model
+/// folder of its own (kept while the returned folder lives); its URL.
+pub async fn spawn_model_service() -> (String, tempfile::TempDir) {
+    use lifeboat_model_service::ml::dataset;
+    let model_dir = tempfile::tempdir().unwrap();
+    let app = lifeboat_model_service::Application::build(lifeboat_model_service::Config {
+        host: [127, 0, 0, 1].into(),
+        port: 0,
+        socket: None,
+        dataset_path: dataset::development_copy(),
+        dataset_url: "http://127.0.0.1:9/not-used".into(),
+        dataset_sha256: dataset::TITANIC_SHA256.into(),
+        model_dir: model_dir.path().to_owned(),
+        training_slots: 1,
+    })
+    .await
+    .unwrap();
+    let url = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    (url, model_dir)
 }
 
 /// An address where nothing listens: a model service that is down.
@@ -166,6 +202,30 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Predicts for `passenger` with `token`: the status.
+    pub async fn predict_as(&self, token: &str, passenger: &serde_json::Value) -> u16 {
+        self.client
+            .post(self.url("/api/inference"))
+            .bearer_auth(token)
+            .json(passenger)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_or(0, |r| r.status().as_u16())
+    }
+
+    /// Waits (up to two minutes) until a prediction with `token` is answered 200: the
+    /// default models are trained and active.
+    pub async fn wait_until_predicting(&self, token: &str) {
+        for _ in 0..1200 {
+            if self.predict_as(token, &third_class_man()).await == 200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no prediction was answered within two minutes");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

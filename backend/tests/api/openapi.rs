@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const OPERATIONS: [(&str, &str); 23] = [
+const OPERATIONS: [(&str, &str); 30] = [
     ("GET", "/health"),
     ("GET", "/ready"),
     ("GET", "/metrics"),
@@ -31,6 +31,13 @@ const OPERATIONS: [(&str, &str); 23] = [
     ("GET", "/api/training"),
     ("POST", "/api/training"),
     ("GET", "/api/training/{id}"),
+    ("GET", "/api/me/predictions"),
+    ("DELETE", "/api/me/predictions"),
+    ("GET", "/api/me/predictions.csv"),
+    ("DELETE", "/api/me/predictions/{id}"),
+    ("GET", "/api/admin/predictions/daily"),
+    ("POST", "/api/inference/batch"),
+    ("GET", "/api/dataset/summary"),
 ];
 
 async fn document(app: &TestApp) -> Value {

@@ -42,6 +42,15 @@ impl Sex {
 }
 
 impl Embarked {
+    /// `S`, `C` or `Q`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::S => "S",
+            Self::C => "C",
+            Self::Q => "Q",
+        }
+    }
+
     /// Parses `S`, `C` or `Q` in any letter case.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_ascii_uppercase().as_str() {
@@ -220,7 +229,7 @@ impl From<Passenger> for InferenceRequest {
             sibsp: Some(i64::from(p.sibsp)),
             parch: Some(i64::from(p.parch)),
             fare: p.fare,
-            embarked: p.embarked.map(|e| format!("{e:?}")),
+            embarked: p.embarked.map(|e| e.as_str().to_owned()),
             model_id: None,
             explain: false,
         }

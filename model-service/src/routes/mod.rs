@@ -1,5 +1,6 @@
 //! HTTP routes of the model service, one module per feature.
 
+mod dataset;
 mod health;
 mod inference;
 mod models;
@@ -10,6 +11,7 @@ use axum::Router;
 /// Every route of the service.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .merge(dataset::router())
         .merge(health::router())
         .merge(inference::router())
         .merge(models::router())

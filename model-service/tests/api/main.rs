@@ -3,6 +3,7 @@
 // A failed unwrap is a failed test with its reason: exactly what test helpers want.
 #![allow(clippy::unwrap_used)]
 
+mod dataset;
 mod evaluation;
 mod explanations;
 mod helpers;
