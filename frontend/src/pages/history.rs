@@ -188,7 +188,7 @@ pub fn MyPredictions() -> impl IntoView {
 }
 
 /// The models to filter by: the active ones, and every one seen in the history so far,
-/// named once seen (`default random forest (Random forest)`).
+/// named once seen (`default random forest (Random forest)`), else `SVM (active)`.
 fn use_model_filter(
     page: LocalResource<Result<HistoryPage, ApiError>>,
 ) -> Memo<Vec<(Uuid, String)>> {
@@ -213,7 +213,7 @@ fn use_model_filter(
         for model in active.get().and_then(Result::ok).unwrap_or_default() {
             known
                 .entry(model.id)
-                .or_insert_with(|| format!("Active {}", model.algorithm.label().to_lowercase()));
+                .or_insert_with(|| format!("{} (active)", model.algorithm.label()));
         }
         let mut known: Vec<(Uuid, String)> = known.into_iter().collect();
         known.sort_by(|a, b| a.1.cmp(&b.1));
