@@ -1,12 +1,14 @@
 //! Reusable pieces of the pages.
 
 mod answer;
+mod batch_result;
 mod confirm;
 mod curve;
 mod explanation;
 mod field;
 mod gauge;
 mod group_charts;
+mod history_table;
 mod importance;
 mod job;
 mod lab_charts;
@@ -18,12 +20,14 @@ mod what_if;
 mod xy_chart;
 
 pub use answer::Answer;
+pub use batch_result::BatchResult;
 pub use confirm::ConfirmDialog;
 pub use curve::Curve;
 pub use explanation::Explanation;
 pub use field::{Field, FieldError, NumberField};
 pub use gauge::Gauge;
 pub use group_charts::{GridCell, RateBar, RateBars, RateGrid, Stack, StackedBars};
+pub use history_table::HistoryTable;
 pub use importance::ImportanceChart;
 pub use job::{JobBadge, JobProgress};
 pub use lab_charts::{
