@@ -42,6 +42,7 @@ load() { # $1: RECORD_PREDICTIONS
   local t; t=$(token)
   until curl -fsS -o /dev/null -H "authorization: Bearer $t" -H 'content-type: application/json' \
     -d "$body" "$base/api/inference"; do sleep 1; done
+  sleep 1 # the warm-up's own entry is written before the count
   {
     echo 'wrk.method = "POST"'
     echo 'wrk.headers["Content-Type"] = "application/json"'

@@ -74,9 +74,9 @@ pub async fn record(
             .map(|r| r.algorithm.as_str().to_owned())
             .collect();
         let prob: Vec<f64> = rows.iter().map(|r| r.prob).collect();
-        // `FOR KEY SHARE` holds each user row until the insert is done, so an account deleted
-        // meanwhile either waits for it (and then takes its rows along) or is skipped here:
-        // never a foreign-key error that would sink the whole batch.
+        // `FOR KEY SHARE` holds each user row (once per user, not per row) until the insert
+        // is done, so an account deleted meanwhile either waits for it (and then takes its
+        // rows along) or is skipped here: never a foreign-key error that would sink the batch.
         sqlx::query!(
             r#"INSERT INTO prediction (app_user_id, made_at, pclass, sex, age, sibsp, parch,
                                        fare, embarked, model_id, model_name, algorithm, prob)
@@ -88,8 +88,8 @@ pub async fn record(
                            $10::uuid[], $11::text[], $12::text[], $13::float8[])
                     AS r(app_user_id, made_at, pclass, sex, age, sibsp, parch, fare,
                          embarked, model_id, model_name, algorithm, prob)
-               JOIN app_user u ON u.app_user_id = r.app_user_id
-               FOR KEY SHARE OF u"#,
+               WHERE r.app_user_id IN (SELECT app_user_id FROM app_user
+                                       WHERE app_user_id = ANY($1) FOR KEY SHARE)"#,
             &users,
             &made_at,
             &pclass,

@@ -9,9 +9,10 @@ use crate::csv_cell;
 use crate::db::models;
 use crate::error::ApiError;
 use crate::routes::history::csv_line;
+use crate::routes::query::ValidQuery;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::{
@@ -67,7 +68,7 @@ struct FileQuery {
 async fn predict_file(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(query): Query<FileQuery>,
+    ValidQuery(query): ValidQuery<FileQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {

@@ -7,9 +7,10 @@ use crate::auth::AuthUser;
 use crate::csv_cell;
 use crate::db::predictions::{self, Key};
 use crate::error::ApiError;
+use crate::routes::query::ValidQuery;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -81,7 +82,7 @@ struct HistoryQuery {
 async fn list_predictions(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(query): Query<HistoryQuery>,
+    ValidQuery(query): ValidQuery<HistoryQuery>,
 ) -> Result<Json<HistoryPage>, ApiError> {
     let after = match query.before.as_deref() {
         None => Key::top(),
@@ -291,7 +292,7 @@ struct DaysQuery {
 )]
 async fn daily_predictions(
     State(state): State<AppState>,
-    Query(query): Query<DaysQuery>,
+    ValidQuery(query): ValidQuery<DaysQuery>,
 ) -> Result<Json<Vec<DailyPredictions>>, ApiError> {
     let days = match query.days {
         None => DAILY_COUNTS_DEFAULT_DAYS,

@@ -16,6 +16,7 @@ mod inference;
 mod models;
 pub mod openapi;
 mod pagination;
+mod query;
 mod training;
 
 use crate::auth::RequireAdmin;

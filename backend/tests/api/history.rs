@@ -113,6 +113,7 @@ async fn a_bad_cursor_or_model_id_is_refused_422_naming_it(db: PgPool) {
     for (query, field) in [
         ("before=yesterday", "before"),
         ("model_id=forest", "model_id"),
+        ("before=1_1&before=2_2", "query"),
     ] {
         let response = app
             .get_with(&format!("/api/me/predictions?{query}"), &token)
