@@ -47,12 +47,16 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// An error in one sentence, the fields named (a 422 without fields reads as its message).
+/// An error in one sentence, the fields named but the file itself (a 422 without fields
+/// reads as its message).
 fn error_text(error: &ApiError) -> String {
     match error {
         ApiError::Fields(fields) => fields
             .iter()
-            .map(|(field, reason)| format!("{field}: {reason}"))
+            .map(|(field, reason)| match field.as_str() {
+                "file" => reason.clone(),
+                _ => format!("{field}: {reason}"),
+            })
             .collect::<Vec<_>>()
             .join("; "),
         other => other.message(),
@@ -277,6 +281,17 @@ mod tests {
         assert_eq!(
             message,
             "the request body is larger than the 2 MiB this route takes"
+        );
+    }
+
+    #[test]
+    fn the_servers_reasons_are_shown_the_file_unnamed() {
+        let mut fields = lifeboat_api_types::FieldErrors::new();
+        fields.insert("file".into(), "the file has no column Sex".into());
+        fields.insert("model_id".into(), "no such model".into());
+        assert_eq!(
+            error_text(&ApiError::Fields(fields)),
+            "the file has no column Sex; model_id: no such model"
         );
     }
 
