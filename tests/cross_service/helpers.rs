@@ -3,7 +3,6 @@
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// The shared Titanic training set (see `development_copy`).
 pub fn dataset_path() -> PathBuf {
@@ -25,29 +24,14 @@ pub struct Stack {
     _sockets: tempfile::TempDir,
 }
 
-/// The backend's configuration in these tests, with the model service at `model_url`.
+/// The backend's configuration in these tests, with the model service at `model_url`: the
+/// default models trained at start-up and the admin seeded.
 pub fn backend_config(model_url: String) -> lifeboat_backend::Config {
     lifeboat_backend::Config {
-        host: [127, 0, 0, 1].into(),
-        port: 0,
-        socket: None,
-        database_url: "postgres://unused".into(),
-        database_max_connections: 5,
-        model_service_url: model_url,
-        model_service_connect_timeout_ms: 500,
-        model_service_timeout_ms: 3000,
-        training_timeout_s: 120,
-        training_queue_limit: 4,
         train_default_models: true,
-        jwt_secret: Some("cross-service-test-secret-of-32-bytes+".into()),
-        jwt_secret_file: None,
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
-        signup_rate_per_hour: 0,
-        anonymous_inference_rate_per_second: 0,
-        trusted_proxies: String::new(),
-        prediction_retention_days: 365,
-        record_predictions: true,
+        ..lifeboat_test_support::backend_config(&model_url)
     }
 }
 
@@ -68,14 +52,8 @@ pub async fn spawn_stack_with(
     let sockets = tempfile::tempdir().unwrap();
     let model_service =
         lifeboat_model_service::Application::build(lifeboat_model_service::Config {
-            host: [127, 0, 0, 1].into(),
-            port: 0,
             socket: Some(sockets.path().join("model-service.sock")),
-            dataset_path: dataset_path(),
-            dataset_url: "http://127.0.0.1:9/not-used".into(),
-            dataset_sha256: lifeboat_model_service::ml::dataset::TITANIC_SHA256.into(),
-            model_dir: model_dir.path().to_owned(),
-            training_slots: 1,
+            ..lifeboat_test_support::model_service_config(model_dir.path())
         })
         .await
         .unwrap();
@@ -128,17 +106,7 @@ pub async fn spawn_stack_with(
     stack
 }
 
-/// Asks `check` every 100 ms until it answers `Some`, for up to two minutes; panics naming
-/// `what` otherwise.
-pub async fn eventually<T>(what: &str, check: impl AsyncFn() -> Option<T>) -> T {
-    for _ in 0..1200 {
-        if let Some(found) = check().await {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what} did not happen within two minutes");
-}
+pub use lifeboat_test_support::eventually;
 
 /// Whether `GET url` answers 200.
 pub async fn answers_ok(client: &reqwest::Client, url: &str) -> bool {

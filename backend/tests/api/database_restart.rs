@@ -2,7 +2,7 @@
 //! with 503; once it is back they succeed again, with no restart of the backend. The test
 //! runs a private PostgreSQL cluster of its own so it can stop it.
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, config};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, config, eventually};
 use crate::private_postgres::PrivatePostgres;
 use lifeboat_backend::{Application, Config};
 use std::time::{Duration, Instant};
@@ -53,19 +53,11 @@ async fn with_postgres_down_requests_fail_fast_with_503_and_succeed_once_it_is_b
 
     pg.start();
     let back = Instant::now();
-    let deadline = back + Duration::from_secs(15);
-    loop {
-        let (status, _) = me_status(&app, &token).await;
-        if status == 200 {
-            eprintln!("200 again {:?} after Postgres started", back.elapsed());
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still {status} after Postgres came back"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    eventually("200 again after Postgres came back", async || {
+        (me_status(&app, &token).await.0 == 200).then_some(())
+    })
+    .await;
+    eprintln!("200 again {:?} after Postgres started", back.elapsed());
     // A fresh login (a write: a new session) works again too.
     assert_eq!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(), 200);
 }

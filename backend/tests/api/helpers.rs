@@ -11,8 +11,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
 }
 
-/// The secret the test apps sign tokens with.
-pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+pub use lifeboat_test_support::{JWT_SECRET, eventually, spawn_model_service};
 pub const ADMIN_EMAIL: &str = "admin@lifeboat.test";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 
@@ -33,26 +32,10 @@ pub async fn spawn_app_with_admin(db: PgPool) -> TestApp {
 
 pub fn config(model_service_url: &str) -> Config {
     Config {
-        host: [127, 0, 0, 1].into(),
-        port: 0,
-        socket: None,
-        database_url: "postgres://unused".into(),
-        database_max_connections: 5,
-        model_service_url: model_service_url.to_owned(),
-        model_service_connect_timeout_ms: 300,
         model_service_timeout_ms: 500,
         training_timeout_s: 5,
         training_queue_limit: 2,
-        train_default_models: false,
-        jwt_secret: Some(JWT_SECRET.into()),
-        jwt_secret_file: None,
-        admin_email: None,
-        admin_password: None,
-        signup_rate_per_hour: 0,
-        anonymous_inference_rate_per_second: 0,
-        trusted_proxies: String::new(),
-        prediction_retention_days: 365,
-        record_predictions: true,
+        ..lifeboat_test_support::backend_config(model_service_url)
     }
 }
 
@@ -125,28 +108,6 @@ pub async fn spawn_binary_on(
     panic!("the backend did not start");
 }
 
-/// A real model service in this process on a free port, with the shared data set and a model
-/// folder of its own (kept while the returned folder lives); its URL.
-pub async fn spawn_model_service() -> (String, tempfile::TempDir) {
-    use lifeboat_model_service::ml::dataset;
-    let model_dir = tempfile::tempdir().unwrap();
-    let app = lifeboat_model_service::Application::build(lifeboat_model_service::Config {
-        host: [127, 0, 0, 1].into(),
-        port: 0,
-        socket: None,
-        dataset_path: dataset::development_copy(),
-        dataset_url: "http://127.0.0.1:9/not-used".into(),
-        dataset_sha256: dataset::TITANIC_SHA256.into(),
-        model_dir: model_dir.path().to_owned(),
-        training_slots: 1,
-    })
-    .await
-    .unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    (url, model_dir)
-}
-
 /// An address where nothing listens: a model service that is down.
 pub fn closed_port_url() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -214,16 +175,13 @@ impl TestApp {
             .map_or(0, |r| r.status().as_u16())
     }
 
-    /// Waits (up to two minutes) until a prediction with `token` is answered 200: the
-    /// default models are trained and active.
+    /// Waits until a prediction with `token` is answered 200: the default models are
+    /// trained and active.
     pub async fn wait_until_predicting(&self, token: &str) {
-        for _ in 0..1200 {
-            if self.predict_as(token, &third_class_man()).await == 200 {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("no prediction was answered within two minutes");
+        eventually("a prediction answered 200", async || {
+            (self.predict_as(token, &third_class_man()).await == 200).then_some(())
+        })
+        .await;
     }
 
     pub fn url(&self, path: &str) -> String {

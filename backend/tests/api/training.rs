@@ -3,14 +3,14 @@
 //! (Jobs that succeed run against the real model service in the cross-service tests.)
 
 use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, closed_port_url, config, hanging_server_url, spawn,
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, closed_port_url, config, eventually, hanging_server_url,
+    spawn,
 };
 use lifeboat_api_types::{Algorithm, Estimator, Feature, ModelMetrics, TrainedModel};
 use lifeboat_backend::Config;
 use lifeboat_backend::db::models;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use std::time::Duration;
 use uuid::Uuid;
 
 async fn admin_app(db: PgPool, model_service_url: &str) -> (TestApp, String) {
@@ -42,14 +42,11 @@ fn forest_request() -> Value {
 }
 
 async fn wait_for_job(app: &TestApp, token: &str, id: &str) -> Value {
-    for _ in 0..200 {
+    eventually(&format!("job {id} finished"), async || {
         let job: Value = app.get_json(&format!("/api/training/{id}"), token).await;
-        if job["status"] == "succeeded" || job["status"] == "failed" {
-            return job;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("job {id} did not finish");
+        (job["status"] == "succeeded" || job["status"] == "failed").then_some(job)
+    })
+    .await
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -6,9 +6,9 @@ use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
 use lifeboat_model_service::ml::train;
 use lifeboat_model_service::ml::{Dataset, ModelArtifact};
 use lifeboat_model_service::{Application, Config};
+pub use lifeboat_test_support::eventually;
 use serde_json::json;
 use std::path::PathBuf;
-use std::time::Duration;
 use uuid::Uuid;
 
 /// The shared Titanic training set (see `development_copy`).
@@ -33,14 +33,8 @@ pub struct TestApp {
 
 pub fn config(model_dir: &std::path::Path, dataset_path: PathBuf) -> Config {
     Config {
-        host: [127, 0, 0, 1].into(),
-        port: 0,
-        socket: None,
         dataset_path,
-        dataset_url: "http://127.0.0.1:9/not-used".into(),
-        dataset_sha256: TITANIC_SHA256.into(),
-        model_dir: model_dir.to_owned(),
-        training_slots: 1,
+        ..lifeboat_test_support::model_service_config(model_dir)
     }
 }
 
@@ -109,15 +103,12 @@ impl TestApp {
         files
     }
 
-    /// Polls `/ready` until it answers 200 (the data set is loaded), for up to 60 s.
+    /// Polls `/ready` until it answers 200 (the data set is loaded).
     pub async fn wait_until_ready(&self) {
-        for _ in 0..600 {
-            if self.get("/ready").await.status() == 200 {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the model service did not become ready");
+        eventually("the model service ready", async || {
+            (self.get("/ready").await.status() == 200).then_some(())
+        })
+        .await;
     }
 }
 

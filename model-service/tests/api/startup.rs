@@ -1,6 +1,6 @@
 //! Start-up: load saved models, clean up after a crash, load the data set (or say why not).
 
-use crate::helpers::{config, dataset_path, spawn_app, spawn_with};
+use crate::helpers::{config, dataset_path, eventually, spawn_app, spawn_with};
 use lifeboat_api_types::Algorithm;
 use serde_json::{Value, json};
 
@@ -28,15 +28,11 @@ async fn a_restarted_service_serves_its_saved_models_even_without_the_data_set()
     let dir = first.model_dir;
     let missing = dir.path().join("no-such.csv");
     let second = spawn_with(config(dir.path(), missing), dir).await;
-    let mut after = Value::Null;
-    for _ in 0..100 {
+    let after: Value = eventually("the saved model answering", async || {
         let response = second.infer(ask.clone()).await;
-        if response.status() == 200 {
-            after = response.json().await.unwrap();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        (response.status() == 200).then_some(response.json().await.unwrap())
+    })
+    .await;
     assert_eq!(before, after);
     // Without a data set it cannot train, and says so.
     assert_eq!(second.get("/ready").await.status(), 503);
@@ -59,17 +55,14 @@ async fn a_wrong_data_set_keeps_the_service_up_and_unready_with_the_reason() {
     std::fs::write(&bad, "Survived,Pclass\n1,1\n").unwrap();
     let app = spawn_with(config(model_dir.path(), bad), model_dir).await;
 
-    let mut reason = String::new();
-    for _ in 0..100 {
+    let reason = eventually("the reason naming the sha256", async || {
         let response = app.get("/ready").await;
         assert_eq!(response.status(), 503);
         let body: Value = response.json().await.unwrap();
-        reason = body["reason"].as_str().unwrap_or_default().to_owned();
-        if reason.contains("sha256") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        let reason = body["reason"].as_str().unwrap_or_default().to_owned();
+        reason.contains("sha256").then_some(reason)
+    })
+    .await;
     assert!(reason.contains("sha256"), "reason: {reason}");
     assert_eq!(app.get("/health").await.status(), 200);
 }
