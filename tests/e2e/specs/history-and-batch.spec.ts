@@ -219,6 +219,32 @@ test('the history pages by key, filters by model, and deleting all asks first an
   expect((await (await request.get('/api/me/predictions', { headers })).json()).items).toEqual([]);
 });
 
+test('a file over the limit is refused before it is sent, and the refusals of the server are shown', async ({ page, request }, testInfo) => {
+  const user = await createUser(request, 'e2e-refused');
+  await logIn(page, user.email, user.password);
+  await page.goto('/batch');
+  const sent: string[] = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/inference/batch') sent.push(r.method()); });
+  const refusal = page.getByRole('alert').filter({ hasText: 'The file was refused:' });
+
+  const big = path.join(os.tmpdir(), `lifeboat-e2e-big-${testInfo.project.name}-${Date.now()}.csv`);
+  fs.writeFileSync(big, Buffer.alloc(2 * 1024 * 1024 + 1, 'a'));
+  await page.getByLabel('CSV file').setInputFiles(big);
+  await expect(refusal).toHaveText('The file was refused: the request body is larger than the 2 MiB this route takes');
+  await page.getByRole('button', { name: 'Predict the file' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Choose a CSV file first.' })).toBeVisible();
+  expect(sent).toEqual([]);
+  fs.rmSync(big, { force: true });
+
+  const columnless = path.join(os.tmpdir(), `lifeboat-e2e-columnless-${testInfo.project.name}-${Date.now()}.csv`);
+  fs.writeFileSync(columnless, 'Name,Ticket\nBraund,A/5 21171\n');
+  await page.getByLabel('CSV file').setInputFiles(columnless);
+  await page.getByRole('button', { name: 'Predict the file' }).click();
+  await expect(page.getByTestId('batch-error')).toContainText(/^The file was refused: the file has no column /);
+  expect(sent).toEqual(['POST']);
+  fs.rmSync(columnless, { force: true });
+});
+
 test('an admin sees the predictions per day, signed in and anonymous', async ({ page, request }) => {
   await logIn(page, admin.email, admin.password);
   const token = await tokenOf(page);
