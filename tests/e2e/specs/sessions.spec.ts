@@ -39,6 +39,10 @@ test('a refresh token presented a second time ends the session in the browser', 
   await page.reload();
   expect((await refreshed).status()).toBe(200);
   await expect(page.getByTestId('who')).toContainText(admin.email);
+  // The calculator has answered and explored (with whichever token it had by then): no call
+  // of its own is left to meet the ended session before the click below does.
+  await expect(page.getByRole('region', { name: 'Prediction result' }).getByTestId('probability')).toHaveText(/^\d{1,3}%$/);
+  await expect(page.getByRole('region', { name: 'What if?' }).getByRole('img').first()).toBeVisible();
 
   // A copy of the spent token is presented: refused, and the session is over for everyone.
   const replay = await request.post('/api/auth/refresh', { data: { refresh_token: spent } });
