@@ -126,6 +126,7 @@ fn pick(active: &[(Algorithm, Uuid)]) -> Option<Uuid> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

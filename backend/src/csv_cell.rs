@@ -14,6 +14,7 @@ pub fn inert(text: &str) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::inert;
 

@@ -85,6 +85,7 @@ fn check(limiter: Option<&DefaultKeyedRateLimiter<String>>, client: &str) -> Res
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

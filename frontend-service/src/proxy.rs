@@ -95,6 +95,7 @@ fn set_forwarded_for(headers: &mut HeaderMap, client: IpAddr) {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

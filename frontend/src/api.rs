@@ -146,6 +146,7 @@ pub async fn send_raw(
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

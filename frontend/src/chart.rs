@@ -259,6 +259,7 @@ pub fn age_sentence(alternative: Option<&Counterfactual>) -> String {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use lifeboat_api_types::{Change, Feature, InferenceRequest};

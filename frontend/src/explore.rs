@@ -142,6 +142,7 @@ pub fn daily_summary(days: &[DailyPredictions]) -> String {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use chrono::NaiveDate;

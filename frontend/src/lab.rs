@@ -260,6 +260,7 @@ pub fn importance_summary(importance: &[Importance]) -> String {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

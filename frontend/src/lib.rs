@@ -1,6 +1,9 @@
 //! Lifeboat's web app: the route table, the top bar and the contexts every page uses (the
 //! session and the toasts).
 
+// Unit-test modules are left out of the coverage figures (scripts/coverage.sh).
+#![cfg_attr(coverage_nightly, feature(coverage_attribute))]
+
 pub mod api;
 pub mod auth;
 pub mod chart;

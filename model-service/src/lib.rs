@@ -1,6 +1,9 @@
 //! Lifeboat's model service: trains classifiers on the Titanic data set, keeps their
 //! artifacts in a folder, and answers predictions.
 
+// Unit-test modules are left out of the coverage figures (scripts/coverage.sh).
+#![cfg_attr(coverage_nightly, feature(coverage_attribute))]
+
 pub mod config;
 pub mod error;
 pub mod ml;

@@ -28,9 +28,20 @@ enum Known {
 }
 
 /// The cache (one per process).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LiveSessions {
     known: RwLock<HashMap<Uuid, Known>>,
+    /// Sessions remembered at most ([`MAX_REMEMBERED`]).
+    capacity: usize,
+}
+
+impl Default for LiveSessions {
+    fn default() -> Self {
+        Self {
+            known: RwLock::default(),
+            capacity: MAX_REMEMBERED,
+        }
+    }
 }
 
 impl LiveSessions {
@@ -77,7 +88,7 @@ impl LiveSessions {
 
     fn remember(&self, session: Uuid, what: Known) {
         let mut known = self.write();
-        if known.len() >= MAX_REMEMBERED {
+        if known.len() >= self.capacity {
             known.clear();
         }
         // A session found ended stays ended, whatever a later failed check believed.
@@ -97,5 +108,67 @@ impl LiveSessions {
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<Uuid, Known>> {
         self.known.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
+mod tests {
+    use super::*;
+    use lifeboat_api_types::Role;
+    use sqlx::postgres::PgPoolOptions;
+
+    fn claims() -> Claims {
+        Claims {
+            sub: Uuid::new_v4(),
+            role: Role::User,
+            sid: Uuid::new_v4(),
+            iat: 0,
+            exp: u64::MAX,
+            iss: String::new(),
+            aud: String::new(),
+        }
+    }
+
+    /// A pool whose Postgres is not there: every check of it fails.
+    fn unreachable() -> PgPool {
+        PgPoolOptions::new()
+            .acquire_timeout(Duration::from_millis(50))
+            .connect_lazy("postgres://nobody@127.0.0.1:1/none")
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn when_postgres_cannot_say_the_token_is_believed_and_postgres_not_asked_again_at_once() {
+        let sessions = LiveSessions::default();
+        let claims = claims();
+        assert!(sessions.is_live(&unreachable(), &claims).await.is_err());
+        assert!(sessions.is_live(&unreachable(), &claims).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_session_known_to_have_ended_stays_ended_whatever_a_failed_check_believed() {
+        let sessions = LiveSessions::default();
+        let claims = claims();
+        sessions.forget(claims.sid);
+        sessions.remember(
+            claims.sid,
+            Known::Live {
+                checked: Instant::now(),
+            },
+        );
+        assert!(!sessions.is_live(&unreachable(), &claims).await.unwrap());
+    }
+
+    #[test]
+    fn past_its_capacity_the_cache_starts_afresh() {
+        let sessions = LiveSessions {
+            known: RwLock::default(),
+            capacity: 2,
+        };
+        for _ in 0..3 {
+            sessions.remember(Uuid::new_v4(), Known::Ended);
+        }
+        assert_eq!(sessions.read().len(), 1);
     }
 }

@@ -26,6 +26,7 @@ pub fn refresh_token_hash(token: &str) -> [u8; 32] {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

@@ -54,6 +54,7 @@ fn persist_or_adopt(
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;

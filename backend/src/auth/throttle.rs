@@ -80,14 +80,15 @@ impl LoginThrottle {
         if map.len() + 2 > self.max_keys {
             map.retain(|_, f| now.duration_since(f.first) < self.window);
         }
-        while map.len() + 2 > self.max_keys && !map.is_empty() {
-            let oldest = map
+        while map.len() + 2 > self.max_keys {
+            let Some(oldest) = map
                 .iter()
                 .min_by_key(|(_, f)| f.first)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                map.remove(&oldest);
-            }
+                .map(|(k, _)| k.clone())
+            else {
+                break; // Nothing left to drop: a limit below two keys.
+            };
+            map.remove(&oldest);
         }
         for key in [account_key(account), client_key(client)] {
             let entry = map.entry(key).or_insert(Failures {
@@ -125,6 +126,7 @@ fn client_key(client: &str) -> String {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 
@@ -170,6 +172,15 @@ mod tests {
             t.record_failure(&format!("user{i}@example.com"), &format!("198.51.100.{i}"));
         }
         assert!(t.tracked() <= 10, "{} keys tracked", t.tracked());
+    }
+
+    #[test]
+    fn a_limit_below_two_keys_keeps_only_the_latest_failures_keys() {
+        let t = LoginThrottle::with_limits(WINDOW, 1);
+        for i in 0..3 {
+            t.record_failure(&format!("c{i}@example.com"), "192.0.2.1");
+        }
+        assert_eq!(t.tracked(), 2);
     }
 
     #[test]

@@ -233,6 +233,7 @@ pub(super) fn one(result: BatchResult) -> Answer {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use axum::Router;

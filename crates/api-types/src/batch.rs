@@ -44,6 +44,7 @@ pub enum BatchResult {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use crate::Algorithm;

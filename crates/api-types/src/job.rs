@@ -58,6 +58,7 @@ pub struct TrainingJob {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

@@ -277,6 +277,7 @@ impl InferenceResponse {
 pub const SURVIVAL_THRESHOLD: f64 = 0.5;
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

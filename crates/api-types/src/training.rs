@@ -265,6 +265,7 @@ pub struct TrainedModel {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use crate::{ForestParams, Kernel, SvmParams};

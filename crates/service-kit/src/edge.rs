@@ -197,6 +197,7 @@ fn mark_sensitive(headers: &mut HeaderMap, names: &[header::HeaderName]) {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use axum::Router;

@@ -74,6 +74,7 @@ impl TrustedProxies {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

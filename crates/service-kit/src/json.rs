@@ -132,6 +132,7 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use serde::Deserialize;

@@ -162,6 +162,7 @@ pub(crate) fn with_error_body(response: Response) -> Response {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use crate::edge::EdgeLayer;

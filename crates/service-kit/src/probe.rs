@@ -57,6 +57,7 @@ fn get_status(port: u16, path: &str) -> std::io::Result<u16> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use axum::{Router, http::StatusCode, routing::get};

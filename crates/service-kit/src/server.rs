@@ -177,6 +177,7 @@ pub fn readiness(result: Result<(), String>) -> (StatusCode, Json<HealthStatus>)
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

@@ -217,6 +217,7 @@ fn is_request_id_byte(b: u8) -> bool {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use crate::edge::EdgeLayer;

@@ -291,6 +291,7 @@ impl tower::Service<Uri> for UnixConnector {
 pub struct InvalidBaseUrl(String, String);
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

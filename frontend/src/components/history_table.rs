@@ -84,6 +84,7 @@ fn passenger_summary(p: &Passenger) -> String {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use lifeboat_api_types::Embarked;

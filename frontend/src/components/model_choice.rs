@@ -70,6 +70,7 @@ pub fn ModelChoice(
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use uuid::Uuid;

@@ -175,6 +175,7 @@ fn decimal(value: &str, field: &str, errors: &mut FieldErrors) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

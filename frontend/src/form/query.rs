@@ -58,6 +58,7 @@ pub fn port_code(port: Embarked) -> &'static str {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use lifeboat_api_types::Sex;

@@ -168,6 +168,7 @@ fn FigureRow(row: Row) -> impl IntoView {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

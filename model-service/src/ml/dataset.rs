@@ -233,6 +233,7 @@ fn optional(cell: &str) -> Result<Option<f64>, ()> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

@@ -183,6 +183,7 @@ pub fn port_name(port: Embarked) -> &'static str {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

@@ -174,6 +174,7 @@ fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

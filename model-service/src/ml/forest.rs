@@ -232,6 +232,7 @@ fn flatten(node: &TreeNode<f64, usize>, columns: &[usize], nodes: &mut Vec<Node>
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use ndarray::array;

@@ -60,6 +60,7 @@ impl SvmModel {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use ndarray::array;

@@ -264,6 +264,7 @@ impl Tree {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
     use crate::ml::ForestParams;

@@ -260,6 +260,7 @@ fn std_dev(values: &[f64]) -> f64 {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

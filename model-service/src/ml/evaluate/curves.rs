@@ -137,6 +137,7 @@ pub fn calibration(probs: &[f64], labels: &[bool]) -> Vec<CalibrationBin> {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 

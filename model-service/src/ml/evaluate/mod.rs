@@ -99,6 +99,7 @@ pub fn roc_auc(scores: &[f64], labels: &[bool]) -> f64 {
 }
 
 #[cfg(test)]
+#[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
 
