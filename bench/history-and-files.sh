@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 23's figures, side by side in one run on native release binaries:
 #  1. what recording the history costs: signed-in predictions through the web port at 64
-#     connections (wrk, closed loop) with recording on, then off (RECORD_PREDICTIONS=false),
-#     and whether every prediction the backend answered is in Postgres after a SIGTERM;
+#     connections (wrk, closed loop), three runs with recording and three without
+#     (RECORD_PREDICTIONS=false), alternating, the ratio of the medians; and whether every
+#     prediction the backend answered is in Postgres after a SIGTERM;
 #  2. a 10,000-row CSV file through the web port, end to end (median of 5);
 #  3. the history page query at 1,000,000 stored rows: first, middle and last page (keyset),
 #     Postgres's execution time (median of 5 EXPLAIN ANALYZE).
@@ -10,10 +11,10 @@
 #   cargo build --release -p lifeboat-backend -p lifeboat-model-service -p lifeboat-frontend-service
 #   bench/history-and-files.sh        (needs wrk, curl, psql, a running Postgres with the
 #                                      role lifeboat; frontend/dist for the stack script)
-#   BENCH_SECONDS=15 (per load run)
+#   BENCH_SECONDS=10 (per load run)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${BENCH_SECONDS:-15}
+seconds=${BENCH_SECONDS:-10}
 name=lifeboat_bench_history
 server=${BENCH_POSTGRES:-postgres://lifeboat:lifeboat@localhost:5432}
 psql_db() { psql "$server/$name" -v ON_ERROR_STOP=1 -qtA "$@"; }
@@ -63,10 +64,18 @@ load() { # $1: RECORD_PREDICTIONS
   echo "$rps"
 }
 
-echo "1. signed-in predictions through $base at 64 connections, ${seconds} s each" >&2
-on=$(load true)
-off=$(load false)
-python3 -c "print(f'   with recording / without: {$on / $off:.2f}x')" >&2
+echo "1. signed-in predictions through $base at 64 connections, ${seconds} s each, alternating" >&2
+on=() off=()
+for _ in 1 2 3; do
+  on+=("$(load true)")
+  off+=("$(load false)")
+done
+python3 - "${on[*]}" "${off[*]}" <<'PY' >&2
+import statistics, sys
+on, off = ([float(x) for x in arg.split()] for arg in sys.argv[1:])
+print(f"   median req/s with recording {statistics.median(on):.0f}, without {statistics.median(off):.0f}: "
+      f"{statistics.median(on) / statistics.median(off):.2f}x")
+PY
 
 echo "2. a 10,000-row file through $base (native release binaries)" >&2
 "$root/scripts/local-stack.sh" start >/dev/null

@@ -33,8 +33,9 @@ CREATE INDEX prediction_user_newest_idx
 -- The same, filtered by model.
 CREATE INDEX prediction_user_model_newest_idx
     ON prediction (app_user_id, model_id, made_at DESC, prediction_id DESC);
--- Retention: the oldest rows first.
-CREATE INDEX prediction_made_at_idx ON prediction (made_at);
+-- Retention: the rows older than a date. Rows arrive in time order, so a BRIN index (a few
+-- pages, almost free to keep up on insert) finds them as well as a B-tree would.
+CREATE INDEX prediction_made_at_idx ON prediction USING brin (made_at);
 
 -- Predictions per day (UTC), signed-in and anonymous: all an admin sees of them.
 CREATE TABLE prediction_daily (

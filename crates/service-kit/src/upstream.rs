@@ -397,4 +397,61 @@ mod tests {
         assert_eq!(error.summary(), "timed out");
         held.abort();
     }
+
+    /// A peer that sends `first`, then waits for `release` before sending `second`.
+    async fn peer_in_two_parts(release: Arc<tokio::sync::Notify>) -> Upstream {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new().route(
+            "/export",
+            axum::routing::get(move || async move {
+                let parts = futures_util::stream::unfold(0, move |sent| {
+                    let release = Arc::clone(&release);
+                    async move {
+                        match sent {
+                            0 => Some((Ok::<_, io::Error>(Bytes::from("first,")), 1)),
+                            1 => {
+                                release.notified().await;
+                                Some((Ok(Bytes::from("second")), 2))
+                            }
+                            _ => None,
+                        }
+                    }
+                });
+                Body::from_stream(parts)
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        upstream(&format!("http://127.0.0.1:{port}")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_streamed_answer_is_passed_on_as_it_arrives_not_when_it_is_complete() {
+        let release = Arc::new(tokio::sync::Notify::new());
+        let peer = peer_in_two_parts(Arc::clone(&release)).await;
+        let request = Request::get(peer.uri_for("/export"))
+            .body(Body::empty())
+            .unwrap();
+        let answer = peer.send_streaming(request).await.unwrap();
+        let mut body = answer.into_body();
+        let first = body.frame().await.unwrap().unwrap().into_data().unwrap();
+        // The peer has not sent the rest yet, and the first part is here.
+        assert_eq!(first, "first,");
+        release.notify_one();
+        let rest = body.collect().await.unwrap().to_bytes();
+        assert_eq!(rest, "second");
+    }
+
+    #[tokio::test]
+    async fn a_streamed_answer_whose_peer_goes_quiet_ends_in_an_error() {
+        let release = Arc::new(tokio::sync::Notify::new());
+        let peer = peer_in_two_parts(release).await;
+        let request = Request::get(peer.uri_for("/export"))
+            .body(Body::empty())
+            .unwrap();
+        // The client's timeout is 1 s; the second part never comes.
+        let answer = peer.send_streaming(request).await.unwrap();
+        let error = answer.into_body().collect().await.unwrap_err();
+        assert!(error.to_string().contains("quiet"), "{error}");
+    }
 }
