@@ -160,6 +160,15 @@ mod tests {
         assert!(!sessions.is_live(&unreachable(), &claims).await.unwrap());
     }
 
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_session_postgres_does_not_know_is_refused_and_remembered_as_ended(db: PgPool) {
+        let sessions = LiveSessions::default();
+        let claims = claims();
+        assert!(!sessions.is_live(&db, &claims).await.unwrap());
+        // Not asked again: the answer stands even with Postgres gone.
+        assert!(!sessions.is_live(&unreachable(), &claims).await.unwrap());
+    }
+
     #[test]
     fn past_its_capacity_the_cache_starts_afresh() {
         let sessions = LiveSessions {
