@@ -2,7 +2,7 @@
 //! overlaid), precision–recall, and the calibration diagram. All share one figure layout
 //! (and one table), which keeps the wasm small.
 
-use super::{Dot, Legend, Line, XyChart};
+use super::{Dot, Legend, Line, ScrollBox, XyChart};
 use crate::lab;
 use leptos::prelude::*;
 use lifeboat_api_types::{CalibrationBin, PrPoint, RocPoint};
@@ -19,7 +19,7 @@ pub struct TextTable {
 #[component]
 pub fn DataTable(table: TextTable) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <ScrollBox label=table.caption.clone()>
             <table>
                 <caption>{table.caption}</caption>
                 <thead><tr>{table.head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
@@ -36,7 +36,7 @@ pub fn DataTable(table: TextTable) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </ScrollBox>
     }
 }
 

@@ -16,6 +16,7 @@ mod latest;
 mod model_choice;
 mod model_figures;
 mod pager;
+mod scroll_box;
 mod what_if;
 mod xy_chart;
 
@@ -37,5 +38,6 @@ pub use latest::{Latest, use_latest};
 pub use model_choice::{Choice, ModelChoice, choices};
 pub use model_figures::{ConfusionMatrix, CrossValidationFigures, Figures, HeldOutFigures};
 pub use pager::{Pager, page_count, use_page};
+pub use scroll_box::ScrollBox;
 pub use what_if::WhatIf;
 pub use xy_chart::{Dot, Legend, Line, XyChart};

@@ -1,7 +1,7 @@
 //! A model's figures as the model page shows them: the held-out scores, the confusion
 //! matrix as a labelled grid, and cross-validation with each fold's figures.
 
-use super::{DataTable, TextTable};
+use super::{DataTable, ScrollBox, TextTable};
 use crate::lab;
 use leptos::prelude::*;
 use lifeboat_api_types::{CrossValidation, Evaluation, ModelMetrics};
@@ -52,7 +52,7 @@ pub fn ConfusionMatrix(matrix: [[u32; 2]; 2]) -> impl IntoView {
         }
     };
     view! {
-        <div class="table-scroll">
+        <ScrollBox label="Confusion matrix of the held-out passengers">
             <table class="confusion" data-testid="confusion-matrix">
                 <caption>"Confusion matrix of the held-out passengers"</caption>
                 <thead><tr>
@@ -73,7 +73,7 @@ pub fn ConfusionMatrix(matrix: [[u32; 2]; 2]) -> impl IntoView {
                     </tr>
                 </tbody>
             </table>
-        </div>
+        </ScrollBox>
     }
 }
 

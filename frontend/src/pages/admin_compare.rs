@@ -4,7 +4,7 @@
 
 use crate::api::ApiError;
 use crate::auth::use_auth;
-use crate::components::{RocChart, RocCurve};
+use crate::components::{RocChart, RocCurve, ScrollBox};
 use crate::lab::{self, Row};
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -100,17 +100,19 @@ fn Comparison(models: Vec<ModelDetails>) -> impl IntoView {
         })
         .collect();
     let params = lab::param_rows(&models);
+    let rows = lab::compare_rows(&models);
+    let (figure_heads, param_heads) = (heads(&models), heads(&models));
     view! {
         <section aria-labelledby="figures-heading">
             <h2 id="figures-heading">"Figures"</h2>
             <p class="muted">"Held-out figures first, then cross-validation (mean ± standard deviation). Lower is better for log loss, Brier score and time; the others are shown against the best."</p>
-            <div class="table-scroll">
+            <ScrollBox label="Figures of the compared models">
                 <table class="compare" data-testid="compare-figures">
                     <caption class="visually-hidden">"Figures of the compared models"</caption>
-                    <thead><tr><th scope="col">"Figure"</th>{heads(&models)}</tr></thead>
-                    <tbody>{lab::compare_rows(&models).into_iter().map(|row| view! { <FigureRow row=row /> }).collect_view()}</tbody>
+                    <thead><tr><th scope="col">"Figure"</th>{figure_heads}</tr></thead>
+                    <tbody>{rows.into_iter().map(|row| view! { <FigureRow row=row /> }).collect_view()}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
         </section>
         <section aria-labelledby="curves-heading">
             <h2 id="curves-heading">"ROC curves"</h2>
@@ -118,10 +120,10 @@ fn Comparison(models: Vec<ModelDetails>) -> impl IntoView {
         </section>
         <section aria-labelledby="params-heading">
             <h2 id="params-heading">"Parameters"</h2>
-            <div class="table-scroll">
+            <ScrollBox label="Parameters of the compared models">
                 <table class="compare" data-testid="compare-params">
                     <caption class="visually-hidden">"Parameters of the compared models; differing ones are marked"</caption>
-                    <thead><tr><th scope="col">"Parameter"</th>{heads(&models)}</tr></thead>
+                    <thead><tr><th scope="col">"Parameter"</th>{param_heads}</tr></thead>
                     <tbody>
                         {params.into_iter().map(|p| view! {
                             <tr class:differs=p.differs>
@@ -134,7 +136,7 @@ fn Comparison(models: Vec<ModelDetails>) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </ScrollBox>
         </section>
     }
 }
