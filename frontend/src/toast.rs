@@ -1,11 +1,12 @@
-//! Toasts: short messages that stack in a corner, announce themselves to screen readers and
-//! go away on their own (or when dismissed).
+//! Toasts: short messages that stack in a corner and announce themselves to screen readers.
+//! A success or an info goes away on its own; an error stays until it is dismissed, so that
+//! nobody misses it for having looked away (WCAG 2.2.1).
 
 use leptos::prelude::*;
 use std::time::Duration;
 
-/// How long a toast stays.
-const SHOWN_FOR: Duration = Duration::from_secs(6);
+/// How long a success or an info toast stays; an error toast stays until dismissed.
+pub const SHOWN_FOR: Duration = Duration::from_secs(6);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToastKind {
@@ -15,6 +16,11 @@ pub enum ToastKind {
 }
 
 impl ToastKind {
+    /// Whether the toast goes away on its own.
+    fn fades(self) -> bool {
+        self != Self::Error
+    }
+
     fn class(self) -> &'static str {
         match self {
             Self::Success => "toast success",
@@ -65,7 +71,9 @@ impl Toasts {
         self.next_id.set_value(id + 1);
         self.shown
             .update(|shown| shown.push(Toast { id, kind, text }));
-        set_timeout(move || self.dismiss(id), SHOWN_FOR);
+        if kind.fades() {
+            set_timeout(move || self.dismiss(id), SHOWN_FOR);
+        }
     }
 
     fn dismiss(self, id: u64) {
@@ -79,21 +87,47 @@ pub fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
 }
 
-/// The stack of toasts, a live region: errors are announced at once (`role="alert"`), the
-/// rest politely (`role="status"`).
+/// The stack of toasts in two live regions that are always in the page (a region added
+/// together with its message is often not announced): errors are announced at once
+/// (`role="alert"`), the rest politely (`role="status"`). Each toast has a close button.
 #[component]
 pub fn ToastStack() -> impl IntoView {
     let toasts = use_toasts();
+    let of_kind = move |errors: bool| {
+        move || {
+            toasts.shown.with(|shown| {
+                shown
+                    .iter()
+                    .filter(|t| (t.kind == ToastKind::Error) == errors)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
     view! {
-        <section class="toasts" aria-label="Notifications" aria-live="polite">
-            <For each=move || toasts.shown.get() key=|t| t.id let:toast>
-                <div class=toast.kind.class()
-                    role=if toast.kind == ToastKind::Error { "alert" } else { "status" }>
-                    <span>{toast.text.clone()}</span>
-                    <button type="button" class="toast-close" aria-label="Dismiss"
-                        on:click=move |_| toasts.dismiss(toast.id)>"×"</button>
-                </div>
-            </For>
+        <section class="toasts" aria-label="Notifications">
+            <div class="toast-list" role="alert">
+                <For each=of_kind(true) key=|t| t.id let:toast>
+                    <ToastItem toast=toast toasts=toasts />
+                </For>
+            </div>
+            <div class="toast-list" role="status">
+                <For each=of_kind(false) key=|t| t.id let:toast>
+                    <ToastItem toast=toast toasts=toasts />
+                </For>
+            </div>
         </section>
+    }
+}
+
+/// One toast: its text and a button that closes it.
+#[component]
+fn ToastItem(toast: Toast, toasts: Toasts) -> impl IntoView {
+    view! {
+        <div class=toast.kind.class()>
+            <span>{toast.text.clone()}</span>
+            <button type="button" class="toast-close" aria-label="Dismiss"
+                on:click=move |_| toasts.dismiss(toast.id)>"×"</button>
+        </div>
     }
 }
