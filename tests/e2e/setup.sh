@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# The browser suite's packages; Playwright's own browser download is never used.
-if [ ! -d tests/e2e/node_modules/@playwright/test ]; then
+# The browser suite's packages (Playwright, axe-core), exactly as package-lock.json pins
+# them; installed again whenever the lock file changed since the last install. Playwright's
+# own browser download is never used.
+if [ ! -d tests/e2e/node_modules/@playwright/test ] || [ ! -d tests/e2e/node_modules/@axe-core/playwright ] \
+  || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   echo "[e2e setup] installing the e2e suite's npm packages"
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 fi
