@@ -7,10 +7,16 @@
 #
 #   tests/api-fuzz/run.sh BACKEND_URL ADMIN_EMAIL ADMIN_PASSWORD
 #
-# Not checked: `positive_data_acceptance` (that every schema-valid request is accepted). Some
-# rules cannot be written in JSON Schema and stay in the API's 422: a password's 72-byte
-# bcrypt limit, an e-mail's shape, `params` that must suit `algorithm`, integers sent as
-# `2.0`. Logout runs last, on its own token, because it ends the session it is called with.
+# Every check runs on every operation, `positive_data_acceptance` (every schema-valid request
+# is accepted) included, but for the four operations whose rules a JSON Schema cannot say,
+# which run every other check:
+# - signup: a password's limit is 72 bytes of UTF-8 (bcrypt's), and a schema counts
+#   characters;
+# - change_password and delete_account: the current password is right or wrong, which no
+#   schema can know (and the new password's 72 bytes, as for signup);
+# - predict_file: the body is a CSV file, whose columns and rows a schema of `text/csv`
+#   cannot describe.
+# Logout runs last, on its own token, because it ends the session it is called with.
 # Settings: FUZZ_MAX_EXAMPLES (50 per operation), FUZZ_SEED (random; printed for replay),
 # SCHEMATHESIS_VENV (target/schemathesis-venv), FUZZ_REPORT_DIR (tests/e2e/artifacts/api-fuzz).
 set -euo pipefail
@@ -41,7 +47,7 @@ PY
 
 seed=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 mkdir -p "$reports"
-common=(--checks all --exclude-checks positive_data_acceptance --seed "$seed"
+common=(--checks all --seed "$seed"
   --max-examples "${FUZZ_MAX_EXAMPLES:-50}" --request-timeout 30 --wait-for-schema 30
   --report junit,ndjson --report-dir "$reports")
 
@@ -52,9 +58,15 @@ operations_token=$(token)
 logout_token=$(token)
 
 echo "--- every operation but logout (seed $seed)"
+unsayable=(signup change_password delete_account predict_file)
 "$venv/bin/st" run "$base/api/openapi.json" -H "Authorization: Bearer $operations_token" \
-  --exclude-operation-id logout "${common[@]}" \
+  --exclude-operation-id logout ${unsayable[@]/#/--exclude-operation-id=} "${common[@]}" \
   --report-junit-path "$reports/operations.xml" --report-ndjson-path "$reports/operations.ndjson"
+
+echo "--- ${unsayable[*]}: every check but positive_data_acceptance (see above)"
+"$venv/bin/st" run "$base/api/openapi.json" -H "Authorization: Bearer $operations_token" \
+  ${unsayable[@]/#/--include-operation-id=} "${common[@]}" --exclude-checks positive_data_acceptance \
+  --report-junit-path "$reports/unsayable.xml" --report-ndjson-path "$reports/unsayable.ndjson"
 
 echo "--- logout, on a session of its own"
 "$venv/bin/st" run "$base/api/openapi.json" -H "Authorization: Bearer $logout_token" \

@@ -58,7 +58,7 @@ const EXPORT_CHUNK_ROWS: usize = 256;
 #[into_params(parameter_in = Query)]
 struct HistoryQuery {
     /// The `next` of the previous page; absent for the newest page.
-    #[param(value_type = Option<String>, pattern = r"^[0-9]{1,19}_[0-9]{1,19}$")]
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{1,18}_[0-9]{1,18}$")]
     before: Option<String>,
     /// Only this model's predictions.
     #[param(value_type = Option<uuid::Uuid>)]

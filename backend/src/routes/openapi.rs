@@ -129,6 +129,13 @@ impl Modify for SharedRules {
                     .build(),
             ),
         );
+        // `params` tied to `algorithm`, which a derived schema cannot say.
+        if let Some(original) = components.schemas.remove("TrainingRequest") {
+            components.schemas.insert(
+                "TrainingRequest".to_owned(),
+                RefOr::T(lifeboat_api_types::training_request_schema(original)),
+            );
+        }
         for (_, name, description) in SHARED_RESPONSES {
             components
                 .responses

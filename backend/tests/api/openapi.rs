@@ -174,7 +174,8 @@ async fn the_model_lab_figures_are_described_and_every_reference_resolves(db: Pg
         "{details}"
     );
     assert!(details["created_by_email"].is_object());
-    let request = &schemas["TrainingRequest"]["properties"]["evaluation"];
+    // TrainingRequest is its own properties and `params` tied to `algorithm` (`allOf`).
+    let request = &schemas["TrainingRequest"]["allOf"][0]["properties"]["evaluation"];
     assert!(
         request.to_string().contains("EvaluationParams"),
         "{request}"
@@ -276,6 +277,44 @@ async fn the_documents_bounds_are_the_limits_the_server_enforces(db: PgPool) {
     for (schema, field, key, value) in expected {
         assert_eq!(bound(schema, field, key), value, "{schema}.{field} {key}");
     }
-    let name = &schemas["TrainingRequest"]["properties"]["name"]["maxLength"];
+    let name = &schemas["TrainingRequest"]["allOf"][0]["properties"]["name"]["maxLength"];
     assert_eq!(name.as_u64(), Some(training::NAME_MAX_CHARS as u64));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_document_ties_a_training_requests_params_to_its_algorithm(db: PgPool) {
+    let app = spawn_app_with_admin(db).await;
+    let document = document(&app).await;
+    let by_algorithm = &document["components"]["schemas"]["TrainingRequest"]["allOf"][1]["oneOf"];
+    let branches: Vec<(String, String)> = by_algorithm
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|branch| {
+            let properties = &branch["properties"];
+            (
+                properties["algorithm"]["enum"][0]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                properties["params"]["anyOf"][0]["$ref"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        branches,
+        [
+            (
+                "random_forest".to_owned(),
+                "#/components/schemas/ForestParams".to_owned()
+            ),
+            (
+                "svm".to_owned(),
+                "#/components/schemas/SvmParams".to_owned()
+            ),
+        ]
+    );
 }

@@ -79,7 +79,20 @@ pub fn check_new_password(raw: &str) -> Result<(), &'static str> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Credentials {
+    /// The e-mail rule ([`check_email`]) as a pattern: one `@`, a dotted domain, no spaces
+    /// or control characters but the surrounding whitespace, which is trimmed.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^@\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+@[^@.\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+(\.[^@.\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)+[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+            example = "ada@example.com"
+        )
+    )]
     pub email: String,
+    /// At least 8 characters; at most 72 bytes in UTF-8 (bcrypt's limit), which a JSON
+    /// Schema cannot say.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8))]
     pub password: String,
 }
 
@@ -88,6 +101,8 @@ pub struct Credentials {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current_password: String,
+    /// The sign-up rules: at least 8 characters, at most 72 bytes in UTF-8.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8))]
     pub new_password: String,
 }
 

@@ -25,9 +25,11 @@ pub mod limits {
 pub struct EvaluationParams {
     /// Folds of the stratified cross-validation on the training rows, 2–10.
     #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 10))]
+    #[serde(deserialize_with = "crate::whole::integer")]
     pub folds: usize,
     /// Times each input is shuffled for its permutation importance, 1–50.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
+    #[serde(deserialize_with = "crate::whole::integer")]
     pub importance_repeats: usize,
 }
 

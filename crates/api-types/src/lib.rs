@@ -19,6 +19,7 @@ mod model;
 mod passenger;
 mod registry;
 mod training;
+pub mod whole;
 
 pub use auth::{
     AccountDeletion, Credentials, Page, PasswordChange, RefreshRequest, Role, RoleChange,
@@ -53,6 +54,8 @@ pub use passenger::{
     Embarked, InferenceRequest, InferenceResponse, Passenger, SURVIVAL_THRESHOLD, Sex, limits,
 };
 pub use registry::{ModelDetails, ModelMetrics, ModelSummary};
+#[cfg(feature = "openapi")]
+pub use training::training_request_schema;
 pub use training::{TrainModel, TrainedModel, TrainingRequest, TrainingSpec};
 
 /// Liveness/readiness answer of every service's `/health` and `/ready`.

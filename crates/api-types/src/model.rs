@@ -152,9 +152,11 @@ impl fmt::Display for Feature {
 pub struct ForestParams {
     /// Number of trees, 1–500.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
+    #[serde(deserialize_with = "crate::whole::integer")]
     pub trees: usize,
     /// Deepest a tree may grow (1–30); `null` grows until leaves are pure.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
+    #[serde(deserialize_with = "crate::whole::optional")]
     pub max_depth: Option<usize>,
     /// Share of the feature columns each tree sees, (0, 1].
     #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1))]
@@ -165,6 +167,7 @@ pub struct ForestParams {
     /// Seed of the random choices, so the same data and params grow the same forest; at most
     /// 2^53 − 1, so a browser shows it exactly.
     #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    #[serde(deserialize_with = "crate::whole::integer")]
     pub seed: u64,
 }
 

@@ -93,32 +93,49 @@ pub struct Passenger {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InferenceRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::whole::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(required = true, value_type = i64, minimum = 1, maximum = 3))]
     pub pclass: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, pattern = r"^\s*([Mm][Aa][Ll][Ee]|[Ff][Ee][Mm][Aa][Ll][Ee])\s*$", example = "female"))]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([Mm][Aa][Ll][Ee]|[Ff][Ee][Mm][Aa][Ll][Ee])[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$", example = "female"))]
     pub sex: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 120))]
     pub age: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::whole::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(required = true, value_type = i64, minimum = 0, maximum = 20))]
     pub sibsp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::whole::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(required = true, value_type = i64, minimum = 0, maximum = 20))]
     pub parch: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub fare: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[SCQscq]\s*$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[SCQscq][\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+        )
+    )]
     pub embarked: Option<String>,
     /// Ask a particular model; without it the service's default model answers.
     #[cfg_attr(
         feature = "openapi",
         schema(
-            pattern = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+            pattern = r"^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
         )
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,6 +362,20 @@ mod tests {
     fn a_passenger_round_trips_through_the_wire_form() {
         let p = third_class_man().passenger().unwrap();
         assert_eq!(InferenceRequest::from(p).passenger().unwrap(), p);
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_point_are_read_as_integers() {
+        let req: InferenceRequest = serde_json::from_value(serde_json::json!({
+            "pclass": 3.0, "sex": "male", "sibsp": 1.0, "parch": 0.0
+        }))
+        .unwrap();
+        assert_eq!(
+            (req.pclass, req.sibsp, req.parch),
+            (Some(3), Some(1), Some(0))
+        );
+        let half = serde_json::json!({"pclass": 2.5, "sex": "male", "sibsp": 0, "parch": 0});
+        assert!(serde_json::from_value::<InferenceRequest>(half).is_err());
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct TrainingRequest {
     #[cfg_attr(feature = "openapi", schema(required = true, value_type = Vec<crate::Feature>, min_items = 1))]
     pub features: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, min_length = 1, max_length = 100, pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*\s*$"))]
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, min_length = 1, max_length = 100, pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"))]
     pub name: Option<String>,
     /// The algorithm's parameters; any left out take their defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +52,44 @@ fn params_schema() -> utoipa::openapi::schema::Schema {
         ))
         .build();
     Schema::AnyOf(any_of)
+}
+
+/// The document's `TrainingRequest`: `original` with `params` tied to `algorithm` (the
+/// forest's parameters for a forest, the SVM's for an SVM, or null), so that a request the
+/// document calls valid is one the server takes.
+#[cfg(feature = "openapi")]
+pub fn training_request_schema(
+    original: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+) -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::schema::{
+        AllOfBuilder, AnyOfBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+    };
+    let branch = |algorithm: crate::Algorithm, params: &str| {
+        ObjectBuilder::new()
+            .property(
+                "algorithm",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
+                    .enum_values(Some([algorithm.as_str()])),
+            )
+            .property(
+                "params",
+                AnyOfBuilder::new()
+                    .item(Ref::from_schema_name(params))
+                    .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null))),
+            )
+            .required("algorithm")
+    };
+    let by_algorithm = OneOfBuilder::new()
+        .item(branch(crate::Algorithm::RandomForest, "ForestParams"))
+        .item(branch(crate::Algorithm::Svm, "SvmParams"));
+    Schema::AllOf(
+        AllOfBuilder::new()
+            .item(original)
+            .item(by_algorithm)
+            .build(),
+    )
 }
 
 /// A training request that has passed the rules.
@@ -350,6 +388,30 @@ mod tests {
             errors["params"].contains("unknown field `gamma`"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_point_are_taken_as_integers() {
+        let spec = request(json!({
+            "algorithm": "random_forest", "features": ["age"], "name": "f",
+            "params": {"trees": 14.0, "max_depth": 3.0, "seed": 7.0},
+            "evaluation": {"folds": 4.0}
+        }))
+        .spec()
+        .unwrap();
+        let Estimator::RandomForest(params) = spec.estimator else {
+            panic!("not a forest")
+        };
+        assert_eq!(
+            (params.trees, params.max_depth, params.seed),
+            (14, Some(3), 7)
+        );
+        assert_eq!(spec.evaluation.folds, 4);
+        let half = request(json!({
+            "algorithm": "random_forest", "features": ["age"], "name": "f",
+            "params": {"trees": 14.5}
+        }));
+        assert!(half.spec().unwrap_err().contains_key("params"));
     }
 
     #[test]
