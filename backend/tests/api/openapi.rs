@@ -273,12 +273,36 @@ async fn the_documents_bounds_are_the_limits_the_server_enforces(db: PgPool) {
             limits::RELATIVES_MAX as f64,
         ),
         ("InferenceRequest", "fare", "maximum", limits::FARE_MAX),
+        (
+            "Credentials",
+            "email",
+            "maxLength",
+            lifeboat_api_types::MAX_EMAIL_CHARS as f64,
+        ),
+        (
+            "Credentials",
+            "password",
+            "minLength",
+            lifeboat_api_types::MIN_PASSWORD_CHARS as f64,
+        ),
+        (
+            "PasswordChange",
+            "new_password",
+            "minLength",
+            lifeboat_api_types::MIN_PASSWORD_CHARS as f64,
+        ),
     ];
     for (schema, field, key, value) in expected {
         assert_eq!(bound(schema, field, key), value, "{schema}.{field} {key}");
     }
     let name = &schemas["TrainingRequest"]["allOf"][0]["properties"]["name"]["maxLength"];
     assert_eq!(name.as_u64(), Some(training::NAME_MAX_CHARS as u64));
+    let daily = &document["paths"]["/api/admin/predictions/daily"]["get"]["parameters"][0];
+    assert_eq!(daily["name"], "days");
+    assert_eq!(
+        daily["schema"]["maximum"].as_u64(),
+        Some(u64::from(lifeboat_api_types::DAILY_COUNTS_MAX_DAYS))
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

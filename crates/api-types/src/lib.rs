@@ -22,8 +22,9 @@ mod training;
 pub mod whole;
 
 pub use auth::{
-    AccountDeletion, Credentials, Page, PasswordChange, RefreshRequest, Role, RoleChange,
-    TokenResponse, User, check_email, check_new_password,
+    AccountDeletion, Credentials, MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, Page,
+    PasswordChange, RefreshRequest, Role, RoleChange, TokenResponse, User, check_email,
+    check_new_password,
 };
 
 pub use batch::{
