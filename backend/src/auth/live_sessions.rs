@@ -161,6 +161,40 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
+    async fn a_live_session_is_asked_again_once_its_check_is_older_than_the_ttl(db: PgPool) {
+        use crate::db::{sessions as rows, users};
+        let mut conn = db.acquire().await.unwrap();
+        let user = users::insert(&mut conn, "ttl@example.com", "x", Role::User)
+            .await
+            .unwrap();
+        let sid = rows::start(
+            &mut conn,
+            user.id,
+            chrono::Utc::now() + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
+        let claims = Claims {
+            sub: user.id,
+            sid,
+            ..claims()
+        };
+        let sessions = LiveSessions::default();
+        assert!(sessions.is_live(&db, &claims).await.unwrap());
+        // Believed since longer than the TTL: asked again, and ended meanwhile.
+        let long_ago = Instant::now()
+            .checked_sub(SESSION_CHECK_TTL + Duration::from_secs(1))
+            .unwrap();
+        sessions
+            .write()
+            .insert(sid, Known::Live { checked: long_ago });
+        rows::end(&mut conn, sid, rows::EndReason::Logout)
+            .await
+            .unwrap();
+        assert!(!sessions.is_live(&db, &claims).await.unwrap());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
     async fn a_session_postgres_does_not_know_is_refused_and_remembered_as_ended(db: PgPool) {
         let sessions = LiveSessions::default();
         let claims = claims();
