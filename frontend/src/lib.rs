@@ -16,8 +16,9 @@ pub mod pages;
 pub mod session;
 pub mod toast;
 
-use auth::{AdminOnly, Auth, SignedInOnly, use_auth};
+use auth::{Auth, use_auth};
 use leptos::prelude::*;
+use leptos_router::Lazy;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
@@ -36,18 +37,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::Calculator />
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/signup") view=pages::Signup />
-                    <Route path=path!("/data") view=pages::DataExplorer />
-                    <Route path=path!("/account") view=|| view! { <SignedInOnly><pages::AccountSettings /></SignedInOnly> } />
-                    <Route path=path!("/predictions") view=|| view! { <SignedInOnly><pages::MyPredictions /></SignedInOnly> } />
-                    <Route path=path!("/batch") view=|| view! { <SignedInOnly><pages::BatchPredictions /></SignedInOnly> } />
+                    <Route path=path!("/data") view={Lazy::<pages::lazy::DataPage>::new()} />
+                    <Route path=path!("/account") view={Lazy::<pages::lazy::AccountPage>::new()} />
+                    <Route path=path!("/predictions") view={Lazy::<pages::lazy::HistoryPage>::new()} />
+                    <Route path=path!("/batch") view={Lazy::<pages::lazy::BatchPage>::new()} />
                     <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/models" /> } />
-                    <Route path=path!("/admin/models") view=|| view! { <AdminOnly><pages::AdminModels /></AdminOnly> } />
-                    <Route path=path!("/admin/models/compare") view=|| view! { <AdminOnly><pages::AdminCompare /></AdminOnly> } />
-                    <Route path=path!("/admin/models/:id") view=|| view! { <AdminOnly><pages::AdminModel /></AdminOnly> } />
-                    <Route path=path!("/admin/jobs") view=|| view! { <AdminOnly><pages::AdminJobs /></AdminOnly> } />
-                    <Route path=path!("/admin/train") view=|| view! { <AdminOnly><pages::AdminTrain /></AdminOnly> } />
-                    <Route path=path!("/admin/users") view=|| view! { <AdminOnly><pages::AdminUsers /></AdminOnly> } />
-                    <Route path=path!("/admin/usage") view=|| view! { <AdminOnly><pages::AdminUsage /></AdminOnly> } />
+                    <Route path=path!("/admin/models") view={Lazy::<pages::lazy::ModelsPage>::new()} />
+                    <Route path=path!("/admin/models/compare") view={Lazy::<pages::lazy::ComparePage>::new()} />
+                    <Route path=path!("/admin/models/:id") view={Lazy::<pages::lazy::ModelPage>::new()} />
+                    <Route path=path!("/admin/jobs") view={Lazy::<pages::lazy::JobsPage>::new()} />
+                    <Route path=path!("/admin/train") view={Lazy::<pages::lazy::TrainPage>::new()} />
+                    <Route path=path!("/admin/users") view={Lazy::<pages::lazy::UsersPage>::new()} />
+                    <Route path=path!("/admin/usage") view={Lazy::<pages::lazy::UsagePage>::new()} />
                 </Routes>
             </main>
             <ToastStack />

@@ -12,6 +12,7 @@ mod batch;
 mod calculator;
 mod explorer;
 mod history;
+pub mod lazy;
 mod not_found;
 mod settings;
 
