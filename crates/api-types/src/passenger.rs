@@ -379,6 +379,18 @@ mod tests {
     }
 
     #[test]
+    fn a_number_a_hair_over_a_bound_is_read_exactly_and_refused() {
+        // 120.00000000000001 is one ulp above 120: a float parser that rounds loosely reads
+        // it as 120 and lets it through, as schemathesis found.
+        let body = r#"{"pclass": 1, "sex": "male", "age": 120.00000000000001,
+                       "sibsp": 0, "parch": 0, "fare": 1000.0000000000001}"#;
+        let req: InferenceRequest = serde_json::from_str(body).unwrap();
+        let errors = req.passenger().unwrap_err();
+        assert!(errors.contains_key("age"), "{errors:?}");
+        assert!(errors.contains_key("fare"), "{errors:?}");
+    }
+
+    #[test]
     fn sex_and_port_are_read_in_any_letter_case() {
         assert_eq!(Sex::parse(" Female "), Some(Sex::Female));
         assert_eq!(Embarked::parse("q"), Some(Embarked::Q));
