@@ -25,6 +25,11 @@ COPY --from=wasm-bindgen-version /wasm-bindgen-version /tmp/
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     cargo install --root /opt/wasm-bindgen wasm-bindgen-cli --version "$(cat /tmp/wasm-bindgen-version)"
 ENV PATH=/opt/wasm-bindgen/bin:$PATH
+# wasm-split-cli, which frontend/build.sh needs, in a layer rebuilt only when its script is.
+COPY frontend/install-split-cli.sh /tmp/
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    /tmp/install-split-cli.sh /opt/wasm-split
+ENV WASM_SPLIT_ROOT=/opt/wasm-split
 
 COPY . .
 ENV SQLX_OFFLINE=true

@@ -4,7 +4,8 @@
 # (frontend/src/pages/lazy.rs), the JS glue from wasm-bindgen, wasm-opt when one of 116 or
 # newer is installed (Debian's or npm's binaryen, see below), and gzipped copies that the
 # frontend service serves to browsers that accept them. Downloads nothing, except
-# wasm-split-cli from crates.io the first time (built into target/tools).
+# wasm-split-cli from crates.io the first time (frontend/install-split-cli.sh, into
+# $WASM_SPLIT_ROOT, by default target/tools; the Docker image installs it in a layer of its own).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/frontend/dist}
@@ -19,14 +20,7 @@ fi
 
 # The lazy routes' split points become wasm imports that only wasm-split-cli resolves: the
 # bundle cannot be built without it. It needs the linker's relocations (--emit-relocs).
-split_version=0.2.4
-split_cli=$target_dir/tools/bin/wasm-split-cli
-if ! "$split_cli" --help >/dev/null 2>&1 || [ "$(cat "$target_dir/tools/wasm-split-version" 2>/dev/null)" != "$split_version" ]; then
-  echo "installing wasm-split-cli $split_version into $target_dir/tools"
-  cargo install --locked --quiet wasm_split_cli_support --version "$split_version" \
-    --features build-binary --root "$target_dir/tools"
-  echo "$split_version" >"$target_dir/tools/wasm-split-version"
-fi
+split_cli=$("$root/frontend/install-split-cli.sh" "${WASM_SPLIT_ROOT:-$target_dir/tools}")
 
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
   cargo build --locked -p lifeboat-frontend --target wasm32-unknown-unknown --profile wasm-release

@@ -2,7 +2,9 @@
 # The product as users run it: starts the compose stack from empty volumes (its own compose
 # project, so a stack you run yourself is left alone), then
 #   1. smoke: every service's /health and /ready, and one prediction through the web port;
-#   2. the JWT interoperability check (PyJWT) and the observability checks, from outside;
+#   2. the web app's size budget, measured on the bundle the frontend image serves
+#      (frontend/size-budget.sh); the JWT interoperability check (PyJWT) and the
+#      observability checks, from outside;
 #   3. the Playwright suite (tests/e2e, Debian's Chromium), artifacts in tests/e2e/artifacts;
 #   4. schemathesis fuzzing the backend from its OpenAPI document as an admin (tests/api-fuzz);
 # and takes the stack down again (volumes too), also when something fails, after saving
@@ -103,6 +105,12 @@ done
 if [ -n "$prediction" ]; then echo "prediction: $prediction"; else echo "no prediction" >&2; status=1; fi
 [ "$status" = 0 ] || exit 1
 [ "$steps" = smoke ] && exit 0
+
+echo "--- size budget of the web app, as the frontend image serves it"
+served=$(mktemp -d)
+docker compose cp frontend:/app/dist/. "$served" >/dev/null
+frontend/size-budget.sh "$served"
+rm -rf "$served"
 
 echo "--- JWT interoperability (PyJWT)"
 python3 tests/interop/verify_jwt.py "$base" "$secret_file"
