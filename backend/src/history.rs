@@ -11,8 +11,9 @@
 //! Retention: [`keep_within`] deletes entries older than `PREDICTION_RETENTION_DAYS`, a
 //! small batch at a time.
 
-use crate::db::predictions::{self, DayCount, NewPrediction};
+use crate::db::predictions::{self, NewPrediction};
 use chrono::{DateTime, NaiveDate, Utc};
+use lifeboat_api_types::DailyPredictions;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -187,11 +188,11 @@ impl Writer {
         if batch.is_empty() {
             return;
         }
-        let mut days: BTreeMap<NaiveDate, DayCount> = BTreeMap::new();
+        let mut days: BTreeMap<NaiveDate, DailyPredictions> = BTreeMap::new();
         let mut rows = Vec::with_capacity(batch.len());
         for answered in batch.drain(..) {
             let day = answered.day();
-            let count = days.entry(day).or_insert(DayCount {
+            let count = days.entry(day).or_insert(DailyPredictions {
                 day,
                 signed_in: 0,
                 anonymous: 0,
@@ -204,7 +205,7 @@ impl Writer {
                 Answered::Anonymous { .. } => count.anonymous += 1,
             }
         }
-        let days: Vec<DayCount> = days.into_values().collect();
+        let days: Vec<DailyPredictions> = days.into_values().collect();
         match self.store(&rows, &days).await {
             Ok(stored) => {
                 metrics::counter!("prediction_history_recorded_total").increment(stored);
@@ -227,7 +228,7 @@ impl Writer {
         }
     }
 
-    async fn store(&self, rows: &[NewPrediction], days: &[DayCount]) -> sqlx::Result<u64> {
+    async fn store(&self, rows: &[NewPrediction], days: &[DailyPredictions]) -> sqlx::Result<u64> {
         let mut tx = self.db.begin().await?;
         let stored = predictions::record(&mut tx, rows, days).await?;
         tx.commit().await?;

@@ -1,6 +1,7 @@
 //! A prediction through all three services, as the browser makes it.
 
 use crate::helpers::{Stack, spawn_stack};
+use lifeboat_test_support::third_class_man;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -10,7 +11,7 @@ async fn a_visitor_gets_a_survival_probability_through_the_one_origin(db: PgPool
 
     let man = stack
         .post("/api/inference")
-        .json(&json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"}))
+        .json(&third_class_man())
         .send()
         .await
         .unwrap();
@@ -87,8 +88,7 @@ async fn concurrent_predictions_each_get_their_own_answer_in_fewer_model_service
 ) {
     let stack = spawn_stack(db).await;
     let batches_before = model_service_requests(&stack, "/inference/batch").await;
-    let man =
-        json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"});
+    let man = third_class_man();
     let woman =
         json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":100,"embarked":"C"});
     let unknown_model = json!({"pclass":2,"sex":"male","sibsp":0,"parch":0,

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
-use lifeboat_api_types::{Algorithm, Embarked, HistoryEntry, Passenger, SURVIVAL_THRESHOLD, Sex};
+use lifeboat_api_types::{
+    Algorithm, DailyPredictions, Embarked, HistoryEntry, Passenger, SURVIVAL_THRESHOLD, Sex,
+};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -36,21 +38,13 @@ impl Key {
     }
 }
 
-/// Predictions of one day to add to `prediction_daily`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DayCount {
-    pub day: NaiveDate,
-    pub signed_in: i64,
-    pub anonymous: i64,
-}
-
 /// Stores `rows` in one statement, skipping those whose user no longer exists (the account
 /// was deleted after the prediction was answered), and adds `days` to the daily counts.
 /// Returns the rows stored. The caller's transaction keeps the two writes together.
 pub async fn record(
     conn: &mut PgConnection,
     rows: &[NewPrediction],
-    days: &[DayCount],
+    days: &[DailyPredictions],
 ) -> sqlx::Result<u64> {
     let stored = if rows.is_empty() {
         0
@@ -275,7 +269,7 @@ pub async fn daily_counts(
     conn: &mut PgConnection,
     last: NaiveDate,
     days: i32,
-) -> sqlx::Result<Vec<DayCount>> {
+) -> sqlx::Result<Vec<DailyPredictions>> {
     let rows = sqlx::query!(
         r#"SELECT d.day::date AS "day!", COALESCE(p.signed_in, 0) AS "signed_in!",
                   COALESCE(p.anonymous, 0) AS "anonymous!"
@@ -289,7 +283,7 @@ pub async fn daily_counts(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| DayCount {
+        .map(|r| DailyPredictions {
             day: r.day,
             signed_in: r.signed_in,
             anonymous: r.anonymous,

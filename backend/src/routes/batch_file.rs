@@ -9,7 +9,7 @@ use crate::csv_cell;
 use crate::db::models;
 use crate::error::ApiError;
 use crate::routes::history::csv_line;
-use crate::routes::query::ValidQuery;
+use crate::routes::query::{self, ValidQuery};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, State};
@@ -22,7 +22,6 @@ use lifeboat_service_kit::Json;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 /// On a CSV answer: how many rows of the file could not be read (and are not in it).
 pub const ROW_ERRORS_HEADER: &str = "lifeboat-row-errors";
@@ -68,18 +67,17 @@ struct FileQuery {
 async fn predict_file(
     State(state): State<AppState>,
     user: AuthUser,
-    ValidQuery(query): ValidQuery<FileQuery>,
+    ValidQuery(params): ValidQuery<FileQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let with_probability = match query.probability.as_deref() {
+    let with_probability = match params.probability.as_deref() {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(ApiError::field("probability", "must be true or false")),
     };
-    let model_id = match query.model_id.as_deref() {
-        Some(text) => Uuid::parse_str(text.trim())
-            .map_err(|_| ApiError::field("model_id", "must be a model id (a UUID)"))?,
+    let model_id = match query::model_id(params.model_id.as_deref())? {
+        Some(id) => id,
         None => state
             .active
             .default_model(&state.db)

@@ -7,7 +7,7 @@ use crate::auth::AuthUser;
 use crate::csv_cell;
 use crate::db::predictions::{self, Key};
 use crate::error::ApiError;
-use crate::routes::query::ValidQuery;
+use crate::routes::query::{self, ValidQuery};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -24,7 +24,6 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -82,20 +81,14 @@ struct HistoryQuery {
 async fn list_predictions(
     State(state): State<AppState>,
     user: AuthUser,
-    ValidQuery(query): ValidQuery<HistoryQuery>,
+    ValidQuery(params): ValidQuery<HistoryQuery>,
 ) -> Result<Json<HistoryPage>, ApiError> {
-    let after = match query.before.as_deref() {
+    let after = match params.before.as_deref() {
         None => Key::top(),
         Some(cursor) => parse_cursor(cursor)
             .ok_or_else(|| ApiError::field("before", "must be the `next` of a previous page"))?,
     };
-    let model = match query.model_id.as_deref() {
-        None => None,
-        Some(text) => Some(
-            Uuid::parse_str(text.trim())
-                .map_err(|_| ApiError::field("model_id", "must be a model id (a UUID)"))?,
-        ),
-    };
+    let model = query::model_id(params.model_id.as_deref())?;
     let mut conn = state.db.acquire().await?;
     // One more than a page says whether there is a next one.
     let mut items = predictions::page(
@@ -292,31 +285,15 @@ struct DaysQuery {
 )]
 async fn daily_predictions(
     State(state): State<AppState>,
-    ValidQuery(query): ValidQuery<DaysQuery>,
+    ValidQuery(params): ValidQuery<DaysQuery>,
 ) -> Result<Json<Vec<DailyPredictions>>, ApiError> {
-    let days = match query.days {
-        None => DAILY_COUNTS_DEFAULT_DAYS,
-        Some(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|d| (1..=DAILY_COUNTS_MAX_DAYS).contains(d))
-            .ok_or_else(|| {
-                ApiError::field(
-                    "days",
-                    &format!("must be a whole number from 1 to {DAILY_COUNTS_MAX_DAYS}"),
-                )
-            })?,
-    };
+    let days = query::whole_number(
+        params.days.as_deref(),
+        "days",
+        DAILY_COUNTS_DEFAULT_DAYS,
+        DAILY_COUNTS_MAX_DAYS,
+    )?;
     let mut conn = state.db.acquire().await?;
     let counts = predictions::daily_counts(&mut conn, Utc::now().date_naive(), days as i32).await?;
-    Ok(Json(
-        counts
-            .into_iter()
-            .map(|c| DailyPredictions {
-                day: c.day,
-                signed_in: c.signed_in,
-                anonymous: c.anonymous,
-            })
-            .collect(),
-    ))
+    Ok(Json(counts))
 }

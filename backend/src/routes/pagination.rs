@@ -1,7 +1,8 @@
 //! `?page=&per_page=` for list endpoints, with a 422 naming the bad parameter.
 
 use crate::error::ApiError;
-use axum::extract::{FromRequestParts, Query};
+use crate::routes::query;
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use lifeboat_api_types::Page;
 use serde::Deserialize;
@@ -53,21 +54,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Pagination {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let Query(raw) = Query::<PageQuery>::try_from_uri(&parts.uri)
-            .map_err(|_| ApiError::field("page", "invalid query string"))?;
-        let number = |value: Option<String>, name: &str, default: u32, max: u32| match value {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    ApiError::field(name, &format!("must be a whole number from 1 to {max}"))
-                }),
-        };
+        let raw: PageQuery = query::read(&parts.uri)?;
         Ok(Self {
-            page: number(raw.page, "page", 1, 1_000_000)?,
-            per_page: number(raw.per_page, "per_page", 10, MAX_PER_PAGE)?,
+            page: query::whole_number(raw.page.as_deref(), "page", 1, 1_000_000)?,
+            per_page: query::whole_number(raw.per_page.as_deref(), "per_page", 10, MAX_PER_PAGE)?,
         })
     }
 }

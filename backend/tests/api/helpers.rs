@@ -248,6 +248,4 @@ impl TestApp {
     }
 }
 
-pub fn third_class_man() -> serde_json::Value {
-    serde_json::json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"})
-}
+pub use lifeboat_test_support::third_class_man;

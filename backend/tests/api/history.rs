@@ -5,8 +5,8 @@
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app_with_admin};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use lifeboat_api_types::{Algorithm, Passenger, Sex};
-use lifeboat_backend::db::predictions::{self, DayCount, NewPrediction};
+use lifeboat_api_types::{Algorithm, DailyPredictions, Passenger, Sex};
+use lifeboat_backend::db::predictions::{self, NewPrediction};
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -303,12 +303,12 @@ async fn admins_see_daily_counts_with_empty_days_as_zero_and_users_do_not(db: Pg
     let today = Utc::now().date_naive();
     let mut conn = db.acquire().await.unwrap();
     let counts = [
-        DayCount {
+        DailyPredictions {
             day: today,
             signed_in: 3,
             anonymous: 2,
         },
-        DayCount {
+        DailyPredictions {
             day: today - Duration::days(2),
             signed_in: 0,
             anonymous: 5,

@@ -1,7 +1,7 @@
 //! What Lifeboat's test crates share, so each is written once: the backend's and the model
 //! service's configuration as tests run them (each test changes what it needs with `..`), a
-//! real model service on a free port, and [`eventually`] for waiting on something that
-//! happens in the background.
+//! real model service on a free port, [`eventually`] for waiting on something that
+//! happens in the background, and the passenger the tests ask about.
 
 use std::path::Path;
 use std::time::Duration;
@@ -83,4 +83,11 @@ pub async fn spawn_model_service() -> (String, tempfile::TempDir) {
     let url = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     (url, model_dir)
+}
+
+/// The first passenger of the training set (Mr Owen Harris Braund: third class, 22, one
+/// sibling or spouse aboard, 7.25, Southampton), in the calculator's wire form. He did not
+/// survive, and every model we train says so.
+pub fn third_class_man() -> serde_json::Value {
+    serde_json::json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"})
 }

@@ -4,16 +4,22 @@ use crate::helpers::spawn_app;
 use lifeboat_api_types::{
     Algorithm, BatchResult, INFERENCE_BATCH_MAX, InferenceBatchAnswer, InferenceResponse,
 };
+use lifeboat_test_support::third_class_man;
 use serde_json::{Value, json};
+
+/// [`third_class_man`] asked of the model `model_id`.
+fn third_class_man_of(model_id: impl serde::Serialize) -> Value {
+    let mut man = third_class_man();
+    man["model_id"] = json!(model_id);
+    man
+}
 
 #[tokio::test]
 async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
     let app = spawn_app().await;
     let forest = app.train_default(Algorithm::RandomForest).await.id;
 
-    let man = app
-        .infer(json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S","model_id":forest}))
-        .await;
+    let man = app.infer(third_class_man_of(forest)).await;
     assert_eq!(man.status(), 200);
     let man: Value = man.json().await.unwrap();
     assert!(man["prob"].as_f64().unwrap() < 0.5, "{man}");
@@ -143,7 +149,7 @@ async fn metrics_count_the_request_by_route_and_time_the_prediction() {
 async fn a_batch_answers_each_item_in_order_as_it_would_be_answered_alone() {
     let app = spawn_app().await;
     let forest = app.train_default(Algorithm::RandomForest).await;
-    let man = json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S","model_id":forest.id});
+    let man = third_class_man_of(forest.id);
     let woman = json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C","model_id":forest.id});
     let unknown = json!({"pclass":3,"sex":"male","sibsp":0,"parch":0,"model_id":"00000000-0000-4000-8000-000000000000"});
     let invalid = json!({"pclass":5,"sex":"male","sibsp":0,"parch":0});
