@@ -2,9 +2,7 @@
 //! client, the listener; then serving until SIGTERM.
 
 use crate::active::ActiveModels;
-use crate::auth::{
-    Email, JwtKeys, LiveSessions, LoginThrottle, Password, hash_password, load_or_create_secret,
-};
+use crate::auth::{Email, JwtKeys, LiveSessions, Password, hash_password, load_or_create_secret};
 use crate::config::Config;
 use crate::db::{jobs, users};
 use crate::history::{self, Recorder, RecorderTask};
@@ -91,7 +89,6 @@ impl Application {
                 db,
                 model,
                 jwt: Arc::new(jwt),
-                login_throttle: Arc::new(LoginThrottle::default()),
                 live_sessions: LiveSessions::default(),
                 rate_limits,
                 trusted_proxies: config.trusted_proxies.parse()?,

@@ -1,7 +1,7 @@
 //! What the handlers share.
 
 use crate::active::ActiveModels;
-use crate::auth::{JwtKeys, LiveSessions, LoginThrottle};
+use crate::auth::{JwtKeys, LiveSessions};
 use crate::history::Recorder;
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
@@ -37,7 +37,6 @@ pub struct Shared {
     pub db: PgPool,
     pub model: ModelClient,
     pub jwt: Arc<JwtKeys>,
-    pub login_throttle: Arc<LoginThrottle>,
     /// Which sessions are live, cached for the prediction path.
     pub live_sessions: LiveSessions,
     pub rate_limits: RateLimits,

@@ -8,7 +8,7 @@ mod live_sessions;
 mod password;
 mod refresh;
 mod secret;
-mod throttle;
+pub mod throttle;
 
 pub use email::Email;
 pub use extractors::{AuthUser, RequireAdmin, bearer_token};
@@ -19,4 +19,3 @@ pub use password::{
 };
 pub use refresh::{SESSION_TTL, new_refresh_token, refresh_token_hash};
 pub use secret::load_or_create_secret;
-pub use throttle::LoginThrottle;

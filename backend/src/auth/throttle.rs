@@ -1,128 +1,48 @@
 //! Login throttling: after repeated failures for one account or from one client address,
-//! further attempts are refused (429 with `Retry-After`) until the window has passed.
-//! In-process and bounded in memory; a successful login clears its account's failures.
+//! further attempts are refused (429 with `Retry-After`) until the window has passed; a
+//! successful login clears its account's failures. The counts are in Postgres
+//! (`db::login_failures`), so every backend replica sees the same ones.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::db::login_failures;
+use sqlx::PgPool;
+use std::time::Duration;
 
 /// Failures allowed per account within the window.
-pub const ACCOUNT_LIMIT: u32 = 5;
+pub const ACCOUNT_LIMIT: i32 = 5;
 /// Failures allowed per client address within the window (several people may share one).
-pub const CLIENT_LIMIT: u32 = 20;
+pub const CLIENT_LIMIT: i32 = 20;
 /// How long failures are remembered.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Most keys remembered; past it, expired entries are dropped, then the oldest.
-const MAX_KEYS: usize = 100_000;
 
-#[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
-    first: Instant,
+/// `Some(seconds)` when the account or the client is locked out: how long to wait.
+pub async fn locked_out(db: &PgPool, account: &str, client: &str) -> sqlx::Result<Option<u64>> {
+    let mut conn = db.acquire().await?;
+    let wait = login_failures::wait(
+        &mut conn,
+        (&account_key(account), ACCOUNT_LIMIT),
+        (client, CLIENT_LIMIT),
+        WINDOW,
+    )
+    .await?;
+    Ok(wait.map(|seconds| (seconds.ceil() as u64).max(1)))
 }
 
-/// Failure counts by account and by client.
-#[derive(Debug)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Failures>>,
-    window: Duration,
-    max_keys: usize,
+/// Counts a failed attempt against both the account and the client.
+pub async fn record_failure(db: &PgPool, account: &str, client: &str) -> sqlx::Result<()> {
+    let mut conn = db.acquire().await?;
+    login_failures::add(&mut conn, &account_key(account), client, WINDOW).await
 }
 
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        Self::with_limits(WINDOW, MAX_KEYS)
-    }
+/// Forgets the account's failures after a successful login.
+pub async fn record_success(db: &PgPool, account: &str) -> sqlx::Result<()> {
+    let mut conn = db.acquire().await?;
+    login_failures::clear(&mut conn, &account_key(account)).await
 }
 
-impl LoginThrottle {
-    /// A throttle that remembers failures for `window` and at most `max_keys` keys.
-    pub fn with_limits(window: Duration, max_keys: usize) -> Self {
-        Self {
-            failures: Mutex::new(HashMap::new()),
-            window,
-            max_keys,
-        }
-    }
-
-    /// How many accounts and clients are being tracked.
-    pub fn tracked(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// `Err(seconds)` when the account or the client is locked out, with how long to wait.
-    pub fn check(&self, account: &str, client: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let map = self.lock();
-        let wait = [
-            (account_key(account), ACCOUNT_LIMIT),
-            (client_key(client), CLIENT_LIMIT),
-        ]
-        .into_iter()
-        .filter_map(|(key, limit)| {
-            let f = map.get(&key)?;
-            let age = now.duration_since(f.first);
-            (f.count >= limit && age < self.window).then(|| (self.window - age).as_secs().max(1))
-        })
-        .max();
-        match wait {
-            Some(seconds) => Err(seconds),
-            None => Ok(()),
-        }
-    }
-
-    /// Counts a failed attempt against both the account and the client.
-    pub fn record_failure(&self, account: &str, client: &str) {
-        let now = Instant::now();
-        let mut map = self.lock();
-        // Each failure may add two keys; make room for both, dropping expired entries
-        // first and then the oldest ones.
-        if map.len() + 2 > self.max_keys {
-            map.retain(|_, f| now.duration_since(f.first) < self.window);
-        }
-        while map.len() + 2 > self.max_keys {
-            let Some(oldest) = map
-                .iter()
-                .min_by_key(|(_, f)| f.first)
-                .map(|(k, _)| k.clone())
-            else {
-                break; // Nothing left to drop: a limit below two keys.
-            };
-            map.remove(&oldest);
-        }
-        for key in [account_key(account), client_key(client)] {
-            let entry = map.entry(key).or_insert(Failures {
-                count: 0,
-                first: now,
-            });
-            if now.duration_since(entry.first) >= self.window {
-                *entry = Failures {
-                    count: 0,
-                    first: now,
-                };
-            }
-            entry.count += 1;
-        }
-    }
-
-    /// Forgets the account's failures after a successful login.
-    pub fn record_success(&self, account: &str) {
-        self.lock().remove(&account_key(account));
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
-        self.failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
+/// An account as the throttle counts it: as typed, trimmed and lower-cased. Postgres text
+/// cannot hold NUL, and no account has one.
 fn account_key(account: &str) -> String {
-    format!("account:{}", account.trim().to_lowercase())
-}
-
-fn client_key(client: &str) -> String {
-    format!("client:{client}")
+    account.trim().to_lowercase().replace('\0', "")
 }
 
 #[cfg(test)]
@@ -130,67 +50,138 @@ fn client_key(client: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_account_is_locked_after_five_failures_whatever_the_case() {
-        let t = LoginThrottle::default();
+    /// Moves every count `by` into the past, as if that time had gone by.
+    async fn age(db: &PgPool, by: Duration) {
+        sqlx::query("UPDATE login_failure SET first_at = first_at - make_interval(secs => $1)")
+            .bind(by.as_secs_f64())
+            .execute(db)
+            .await
+            .unwrap();
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_account_is_locked_after_five_failures_whatever_the_case(db: PgPool) {
         for i in 0..ACCOUNT_LIMIT {
-            assert!(t.check("Ada@example.com", &format!("10.0.0.{i}")).is_ok());
-            t.record_failure("ada@EXAMPLE.com", &format!("10.0.0.{i}"));
+            let client = format!("10.0.0.{i}");
+            assert_eq!(
+                locked_out(&db, "Ada@example.com", &client).await.unwrap(),
+                None
+            );
+            record_failure(&db, " ada@EXAMPLE.com", &client)
+                .await
+                .unwrap();
         }
-        let wait = t.check("ada@example.com", "10.9.9.9").unwrap_err();
-        assert!(wait > 0 && wait <= WINDOW.as_secs(), "{wait}");
+        let wait = locked_out(&db, "ada@example.com", "10.9.9.9")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            wait > WINDOW.as_secs() - 60 && wait <= WINDOW.as_secs(),
+            "{wait}"
+        );
     }
 
-    #[test]
-    fn a_client_is_locked_after_twenty_failures_across_accounts() {
-        let t = LoginThrottle::default();
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_client_is_locked_after_twenty_failures_across_accounts(db: PgPool) {
         for i in 0..CLIENT_LIMIT {
-            t.record_failure(&format!("user{i}@example.com"), "192.0.2.1");
+            record_failure(&db, &format!("user{i}@example.com"), "192.0.2.1")
+                .await
+                .unwrap();
         }
-        assert!(t.check("someone@example.com", "192.0.2.1").is_err());
-        assert!(t.check("someone@example.com", "192.0.2.2").is_ok());
+        assert!(
+            locked_out(&db, "someone@example.com", "192.0.2.1")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            locked_out(&db, "someone@example.com", "192.0.2.2")
+                .await
+                .unwrap(),
+            None
+        );
     }
 
-    #[test]
-    fn failures_older_than_the_window_are_forgotten() {
-        let t = LoginThrottle::with_limits(Duration::from_millis(30), MAX_KEYS);
+    #[sqlx::test(migrations = "../migrations")]
+    async fn failures_older_than_the_window_are_forgotten_and_deleted(db: PgPool) {
         for _ in 0..ACCOUNT_LIMIT {
-            t.record_failure("b@example.com", "192.0.2.1");
+            record_failure(&db, "b@example.com", "192.0.2.1")
+                .await
+                .unwrap();
         }
-        assert!(t.check("b@example.com", "192.0.2.9").is_err());
-        std::thread::sleep(Duration::from_millis(40));
-        assert!(t.check("b@example.com", "192.0.2.9").is_ok());
-        // A new failure starts a new count rather than adding to the old one.
-        t.record_failure("b@example.com", "192.0.2.1");
-        assert!(t.check("b@example.com", "192.0.2.9").is_ok());
+        assert!(
+            locked_out(&db, "b@example.com", "192.0.2.9")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        age(&db, WINDOW).await;
+        assert_eq!(
+            locked_out(&db, "b@example.com", "192.0.2.9").await.unwrap(),
+            None
+        );
+
+        // A new failure starts a new count rather than adding to the old one, and takes the
+        // other expired counts with it.
+        record_failure(&db, "c@example.com", "192.0.2.3")
+            .await
+            .unwrap();
+        record_failure(&db, "b@example.com", "192.0.2.1")
+            .await
+            .unwrap();
+        assert_eq!(
+            locked_out(&db, "b@example.com", "192.0.2.9").await.unwrap(),
+            None
+        );
+        let rows: Vec<(String, String, i32)> =
+            sqlx::query_as("SELECT kind, subject, failures FROM login_failure ORDER BY 1, 2")
+                .fetch_all(&db)
+                .await
+                .unwrap();
+        let expected = [
+            ("account", "b@example.com", 1),
+            ("account", "c@example.com", 1),
+            ("client", "192.0.2.1", 1),
+            ("client", "192.0.2.3", 1),
+        ]
+        .map(|(k, s, n)| (k.to_owned(), s.to_owned(), n));
+        assert_eq!(rows, expected);
     }
 
-    #[test]
-    fn memory_stays_bounded_under_a_flood_of_new_keys() {
-        let t = LoginThrottle::with_limits(WINDOW, 10);
-        for i in 0..100 {
-            t.record_failure(&format!("user{i}@example.com"), &format!("198.51.100.{i}"));
-        }
-        assert!(t.tracked() <= 10, "{} keys tracked", t.tracked());
-    }
-
-    #[test]
-    fn a_limit_below_two_keys_keeps_only_the_latest_failures_keys() {
-        let t = LoginThrottle::with_limits(WINDOW, 1);
-        for i in 0..3 {
-            t.record_failure(&format!("c{i}@example.com"), "192.0.2.1");
-        }
-        assert_eq!(t.tracked(), 2);
-    }
-
-    #[test]
-    fn a_success_clears_the_accounts_failures() {
-        let t = LoginThrottle::default();
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_success_clears_the_accounts_failures_but_not_the_clients(db: PgPool) {
         for _ in 0..ACCOUNT_LIMIT - 1 {
-            t.record_failure("a@example.com", "192.0.2.1");
+            record_failure(&db, "a@example.com", "192.0.2.1")
+                .await
+                .unwrap();
         }
-        t.record_success("a@example.com");
-        t.record_failure("a@example.com", "192.0.2.1");
-        assert!(t.check("a@example.com", "192.0.2.1").is_ok());
+        record_success(&db, "A@example.com").await.unwrap();
+        record_failure(&db, "a@example.com", "192.0.2.1")
+            .await
+            .unwrap();
+        assert_eq!(
+            locked_out(&db, "a@example.com", "192.0.2.1").await.unwrap(),
+            None
+        );
+        let client: i32 = sqlx::query_scalar(
+            "SELECT failures FROM login_failure WHERE kind = 'client' AND subject = '192.0.2.1'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(client, ACCOUNT_LIMIT);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_account_typed_with_a_nul_is_counted_without_an_error(db: PgPool) {
+        record_failure(&db, "x\0@example.com", "192.0.2.1")
+            .await
+            .unwrap();
+        assert_eq!(
+            locked_out(&db, "x\0@example.com", "192.0.2.1")
+                .await
+                .unwrap(),
+            None
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! decide the transaction.
 
 pub mod jobs;
+pub mod login_failures;
 pub mod models;
 pub mod predictions;
 pub mod sessions;

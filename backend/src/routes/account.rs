@@ -2,7 +2,7 @@
 //! current password (a borrowed session is not enough), counted against the same throttle as
 //! logins.
 
-use crate::auth::{AuthUser, Password, hash_password, verify_password};
+use crate::auth::{AuthUser, Password, hash_password, throttle, verify_password};
 use crate::db::sessions::{self, EndReason};
 use crate::db::users;
 use crate::error::ApiError;
@@ -120,15 +120,14 @@ async fn check_password(
             .await?
             .ok_or(ApiError::InvalidToken)?
     };
-    state
-        .login_throttle
-        .check(&email, client)
-        .map_err(ApiError::TooManyRequests)?;
+    if let Some(seconds) = throttle::locked_out(&state.db, &email, client).await? {
+        return Err(ApiError::TooManyRequests(seconds));
+    }
     if verify_password(password.into(), Some(hash)).await? {
-        state.login_throttle.record_success(&email);
+        throttle::record_success(&state.db, &email).await?;
         Ok(())
     } else {
-        state.login_throttle.record_failure(&email, client);
+        throttle::record_failure(&state.db, &email, client).await?;
         Err(ApiError::field(field, "is not your current password"))
     }
 }

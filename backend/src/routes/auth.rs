@@ -2,7 +2,7 @@
 
 use crate::auth::{
     AuthUser, Email, Password, SESSION_TTL, TOKEN_TTL, hash_password, new_refresh_token,
-    refresh_token_hash, verify_password,
+    refresh_token_hash, throttle, verify_password,
 };
 use crate::db::sessions::{self, EndReason};
 use crate::db::users;
@@ -94,18 +94,15 @@ async fn login(
     Json(body): Json<Credentials>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let account = body.email.trim().to_owned();
-    state
-        .login_throttle
-        .check(&account, &client)
-        .map_err(|seconds| {
-            metrics::counter!("logins_total", "outcome" => "throttled").increment(1);
-            tracing::warn!(
-                event = "login",
-                outcome = "throttled",
-                "login refused: too many failures"
-            );
-            ApiError::TooManyRequests(seconds)
-        })?;
+    if let Some(seconds) = throttle::locked_out(&state.db, &account, &client).await? {
+        metrics::counter!("logins_total", "outcome" => "throttled").increment(1);
+        tracing::warn!(
+            event = "login",
+            outcome = "throttled",
+            "login refused: too many failures"
+        );
+        return Err(ApiError::TooManyRequests(seconds));
+    }
 
     // Postgres text cannot hold NUL, so no account has one (and the query would fail).
     let record = if account.contains('\0') {
@@ -119,13 +116,13 @@ async fn login(
     let valid = verify_password(body.password.into(), hash).await?;
     match record {
         Some(user) if valid => {
-            state.login_throttle.record_success(&account);
+            throttle::record_success(&state.db, &account).await?;
             tracing::info!(event = "login", outcome = "success", user_id = %user.id, "logged in");
             metrics::counter!("logins_total", "outcome" => "success").increment(1);
             Ok(Json(start_session(&state, user.id, user.role).await?))
         }
         record => {
-            state.login_throttle.record_failure(&account, &client);
+            throttle::record_failure(&state.db, &account, &client).await?;
             let user_id = record.map(|r| r.id.to_string());
             metrics::counter!("logins_total", "outcome" => "failure").increment(1);
             tracing::info!(

@@ -1,6 +1,8 @@
 //! Sign-up and login, every status they can answer.
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app_with_admin};
+use crate::helpers::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, closed_port_url, spawn_app, spawn_app_with_admin,
+};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -169,6 +171,29 @@ async fn repeated_failures_for_one_account_answer_429_with_retry_after(db: PgPoo
     assert!(retry_after > 0 && retry_after <= 900, "{retry_after}");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "too_many_requests");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn failures_count_the_same_whichever_backend_replica_saw_them(db: PgPool) {
+    // Two replicas on one database, as in the swarm stack: the count is kept in Postgres.
+    let replicas = [
+        spawn_app(db.clone(), &closed_port_url()).await,
+        spawn_app(db, &closed_port_url()).await,
+    ];
+    replicas[0]
+        .signup("gus@example.com", "gus's password")
+        .await;
+    for attempt in 0..5 {
+        let replica = &replicas[attempt % 2];
+        assert_eq!(
+            replica.login("gus@example.com", "guess").await.status(),
+            401
+        );
+    }
+    let sixth = replicas[1].login("gus@example.com", "gus's password").await;
+    assert_eq!(sixth.status(), 429);
+    let other = replicas[0].login("gus@example.com", "gus's password").await;
+    assert_eq!(other.status(), 429);
 }
 
 #[sqlx::test(migrations = "../migrations")]
