@@ -1,7 +1,9 @@
-//! What the backend does once the model service is up, in the background: remove artifacts
-//! of jobs a restart interrupted, mark models whose artifact is gone, and for each algorithm
-//! without a usable model (a fresh install, or a lost model volume) train and activate a
-//! default one through the ordinary job path.
+//! What the backend does once the model service is up, in the background: mark models whose
+//! artifact is gone, and for each algorithm without a usable model (a fresh install, or a
+//! lost model volume) train and activate a default one through the ordinary job path. Safe
+//! when several replicas start at once: the check and the queueing happen under the
+//! training queue's lock, so the defaults are queued once. (Jobs a stopped replica left
+//! running are failed by `Trainer::work_forever`.)
 
 use crate::db::{jobs, models};
 use crate::state::AppState;
@@ -9,18 +11,12 @@ use lifeboat_api_types::{Algorithm, TrainingSpec};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Reason recorded on jobs that were queued or running when the backend stopped.
-pub const INTERRUPTED: &str = "interrupted: the backend restarted before the job finished";
-
 const FIRST_WAIT: Duration = Duration::from_millis(500);
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// Runs the start-up work; returns when it is done.
-pub async fn run(state: AppState, interrupted: Vec<Uuid>, train_defaults: bool) {
+pub async fn run(state: AppState, train_defaults: bool) {
     wait_for_model_service(&state).await;
-    for id in interrupted {
-        state.trainer.forget_artifact(id).await;
-    }
     if let Err(error) = reconcile(&state).await {
         tracing::warn!(%error, "cannot compare the registry with the model service's models");
     }
@@ -56,18 +52,18 @@ async fn reconcile(state: &AppState) -> anyhow::Result<()> {
 /// For each algorithm without a usable model (and no job on the way), trains and activates
 /// one.
 async fn ensure_default_models(state: &AppState) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    jobs::lock_queue(&mut tx).await?;
     for algorithm in Algorithm::ALL {
-        let mut conn = state.db.acquire().await?;
-        let needed = models::count_ready(&mut conn, algorithm).await? == 0
-            && !jobs::any_unfinished(&mut conn, algorithm).await?;
-        drop(conn);
+        let needed = models::count_ready(&mut tx, algorithm).await? == 0
+            && !jobs::any_unfinished(&mut tx, algorithm).await?;
         if needed {
             tracing::info!(%algorithm, "fresh install: training the default model");
-            state
-                .trainer
-                .submit(None, TrainingSpec::default_for(algorithm))
-                .await?;
+            let spec = TrainingSpec::default_for(algorithm);
+            state.trainer.queue(&mut tx, None, &spec).await?;
         }
     }
+    tx.commit().await?;
+    state.trainer.wake();
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Gauges sampled in the background rather than on a request: the database pool's
-//! connections and the active models.
+//! connections, the active models and the training queue.
 
 use crate::state::AppState;
 use std::time::Duration;
@@ -28,6 +28,14 @@ pub async fn sample(state: &AppState) {
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("db_pool_connections", "state" => "in_use").set(in_use as f64);
     metrics::gauge!("db_pool_max_connections").set(f64::from(pool.options().get_max_connections()));
+    let queued = async {
+        let mut conn = pool.acquire().await?;
+        crate::db::jobs::queued_count(&mut conn).await
+    };
+    match queued.await {
+        Ok(count) => metrics::gauge!("training_jobs_in_queue").set(count as f64),
+        Err(error) => tracing::debug!(%error, "cannot count the queued training jobs"),
+    }
     // The active models are published by the read itself (see `ActiveModels`).
     if let Err(error) = state.active.refresh(pool).await {
         tracing::debug!(%error, "cannot read the active models for the gauge");

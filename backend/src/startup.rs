@@ -4,7 +4,7 @@
 use crate::active::ActiveModels;
 use crate::auth::{Email, JwtKeys, LiveSessions, Password, hash_password, load_or_create_secret};
 use crate::config::Config;
-use crate::db::{jobs, users};
+use crate::db::users;
 use crate::history::{self, Recorder, RecorderTask};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
@@ -23,7 +23,6 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use uuid::Uuid;
 
 /// How long start-up waits for Postgres to accept the migrations.
 const MIGRATION_PATIENCE: Duration = Duration::from_secs(60);
@@ -34,8 +33,6 @@ pub struct Application {
     listener: TcpListener,
     socket: Option<UnixSocket>,
     state: AppState,
-    /// Jobs a restart interrupted (now failed), whose artifacts may need removing.
-    interrupted_jobs: Vec<Uuid>,
     train_default_models: bool,
     recorder: RecorderTask,
     retention_days: u32,
@@ -66,7 +63,6 @@ impl Application {
             config.training_timeout(),
         )
         .context("cannot build the model service client")?;
-        let interrupted_jobs = fail_interrupted_jobs(&db).await?;
         let active = Arc::new(ActiveModels::default());
         let trainer = Trainer::new(
             db.clone(),
@@ -97,7 +93,6 @@ impl Application {
                 recorder,
                 dataset_summary: SummaryCache::default(),
             }),
-            interrupted_jobs,
             train_default_models: config.train_default_models,
             recorder: recorder_task,
             retention_days: config.prediction_retention_days,
@@ -117,9 +112,9 @@ impl Application {
             self.state.db.clone(),
             self.retention_days,
         ));
+        tokio::spawn(self.state.trainer.clone().work_forever());
         tokio::spawn(bootstrap::run(
             self.state.clone(),
-            self.interrupted_jobs,
             self.train_default_models,
         ));
         let served = server::serve(
@@ -134,20 +129,6 @@ impl Application {
         self.recorder.finish().await;
         served
     }
-}
-
-/// Fails the jobs that were queued or running when the backend last stopped: nothing runs
-/// them any more. Returns their ids.
-async fn fail_interrupted_jobs(db: &PgPool) -> anyhow::Result<Vec<Uuid>> {
-    let mut conn = db.acquire().await.context("cannot reach the database")?;
-    let ids = jobs::fail_unfinished(&mut conn, bootstrap::INTERRUPTED).await?;
-    if !ids.is_empty() {
-        tracing::warn!(
-            jobs = ids.len(),
-            "failed the training jobs a restart interrupted"
-        );
-    }
-    Ok(ids)
 }
 
 /// Help texts of the backend's own metrics (the HTTP ones come from the service kit).
@@ -174,7 +155,14 @@ fn describe_metrics() {
         metrics::Unit::Seconds,
         "Time from a training job's start to its end, by algorithm"
     );
-    metrics::describe_gauge!("training_jobs_in_queue", "Training jobs waiting to run");
+    metrics::describe_gauge!(
+        "training_jobs_in_queue",
+        "Training jobs waiting to run, in every replica (the queue is in Postgres)"
+    );
+    metrics::describe_counter!(
+        "training_jobs_abandoned_total",
+        "Running training jobs this replica failed because the replica running them stopped"
+    );
     metrics::describe_histogram!(
         "inference_duration_seconds",
         metrics::Unit::Seconds,

@@ -1,45 +1,50 @@
-//! Training jobs: recorded first, run in the background one at a time, finished `succeeded`
-//! (model and feature links inserted in the same transaction) or `failed` with a reason.
+//! Training jobs: recorded first as `queued`, run in the background by whichever backend
+//! replica claims them (one job at a time per replica), finished `succeeded` (model and
+//! feature links inserted in the same transaction) or `failed` with a reason.
+//!
+//! The queue is the `training_job` table: a replica claims the first queued job with
+//! `FOR UPDATE SKIP LOCKED`, so each job runs once however many replicas there are, and
+//! holds it under a lease it renews while the job runs. A running job whose lease has run
+//! out was left by a replica that stopped (or lost the database for longer than the lease):
+//! every replica looks for such jobs and fails them, so none stays `running`.
 //!
 //! The model service does the work; the job's id is also the id of the model it produces, so
 //! a model whose job did not finish can be found and deleted. At most `queue_limit` jobs
-//! wait or run at once; past that, new ones are refused (429) instead of queueing for ever.
+//! wait or run at once, counted over every replica; past that, new ones are refused (429)
+//! instead of queueing for ever.
 
 use crate::active::ActiveModels;
 use crate::db::{jobs, models};
 use crate::error::ApiError;
 use crate::model_client::{ModelClient, ModelServiceError};
 use lifeboat_api_types::{TrainModel, TrainedModel, TrainingSpec};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::Semaphore;
+use std::time::Duration;
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 /// Seconds a client refused for a full queue is told to wait.
 const RETRY_AFTER_S: u64 = 30;
+/// How long a claim holds without being renewed; renewed every third of it.
+pub const LEASE: Duration = Duration::from_secs(30);
+/// How often an idle replica looks for jobs queued through another replica (its own are
+/// started at once), and for abandoned jobs.
+pub const POLL_EVERY: Duration = Duration::from_secs(2);
+/// The reason recorded on a job whose replica stopped while it was running.
+pub const ABANDONED: &str = "interrupted: the backend running the job stopped before it finished";
 
-/// Cheap to clone: the queue count and the run slot are shared.
+/// Cheap to clone: the database pool, the model client and the wake-up are shared.
 #[derive(Debug, Clone)]
 pub struct Trainer {
     db: PgPool,
     model: ModelClient,
     active: Arc<ActiveModels>,
-    queue_limit: usize,
-    waiting_or_running: Arc<AtomicUsize>,
-    /// Jobs run one after another: training fills a core, and the model service trains one
-    /// model at a time anyway.
-    run_slot: Arc<Semaphore>,
-}
-
-/// A place in the queue, given back when the job ends however it ends.
-#[derive(Debug)]
-struct Place(Arc<AtomicUsize>);
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
+    queue_limit: i64,
+    /// This replica's name in `training_job.claimed_by`: new at every start.
+    worker: Uuid,
+    /// Wakes this replica's worker when a job is queued here.
+    queued: Arc<Notify>,
 }
 
 impl Trainer {
@@ -53,44 +58,106 @@ impl Trainer {
             db,
             model,
             active,
-            queue_limit: queue_limit.max(1),
-            waiting_or_running: Arc::default(),
-            run_slot: Arc::new(Semaphore::new(1)),
+            queue_limit: i64::try_from(queue_limit.max(1)).unwrap_or(i64::MAX),
+            worker: Uuid::new_v4(),
+            queued: Arc::default(),
         }
     }
 
-    /// Records a queued job and starts it in the background; returns its id at once.
+    /// Records a queued job, unless the queue is full, and wakes the worker; returns its id
+    /// at once.
     pub async fn submit(
         &self,
         requested_by: Option<Uuid>,
         spec: TrainingSpec,
     ) -> Result<Uuid, ApiError> {
-        let place = self.take_place()?;
-        let id = Uuid::new_v4();
-        let mut conn = self.db.acquire().await?;
-        jobs::insert(&mut conn, id, requested_by, &spec).await?;
-        drop(conn);
-        metrics::gauge!("training_jobs_in_queue").increment(1.0);
-        tracing::info!(job_id = %id, algorithm = %spec.estimator.algorithm(), "training job queued");
-        tokio::spawn(self.clone().run(id, requested_by, spec, place));
+        let mut tx = self.db.begin().await?;
+        jobs::lock_queue(&mut tx).await?;
+        if jobs::unfinished_count(&mut tx).await? >= self.queue_limit {
+            return Err(ApiError::TooManyRequests(RETRY_AFTER_S));
+        }
+        let id = self.queue(&mut tx, requested_by, &spec).await?;
+        tx.commit().await?;
+        self.wake();
         Ok(id)
     }
 
-    fn take_place(&self) -> Result<Place, ApiError> {
-        let taken = self.waiting_or_running.fetch_add(1, Ordering::SeqCst);
-        let place = Place(Arc::clone(&self.waiting_or_running));
-        if taken >= self.queue_limit {
-            return Err(ApiError::TooManyRequests(RETRY_AFTER_S));
-        }
-        Ok(place)
+    /// Inserts a queued job in the caller's transaction, which holds [`jobs::lock_queue`];
+    /// call [`Trainer::wake`] once it is committed.
+    pub async fn queue(
+        &self,
+        conn: &mut PgConnection,
+        requested_by: Option<Uuid>,
+        spec: &TrainingSpec,
+    ) -> sqlx::Result<Uuid> {
+        let id = Uuid::new_v4();
+        jobs::insert(conn, id, requested_by, spec).await?;
+        tracing::info!(job_id = %id, algorithm = %spec.estimator.algorithm(), "training job queued");
+        Ok(id)
     }
 
-    async fn run(self, id: Uuid, requested_by: Option<Uuid>, spec: TrainingSpec, _place: Place) {
-        let algorithm = spec.estimator.algorithm();
-        let _slot = self.run_slot.acquire().await;
-        metrics::gauge!("training_jobs_in_queue").decrement(1.0);
+    /// Tells the worker a job was queued.
+    pub fn wake(&self) {
+        self.queued.notify_one();
+    }
+
+    /// Claims and runs queued jobs one after another until the process ends: training fills
+    /// a core, and a model service trains one model at a time anyway. Between jobs, fails
+    /// the jobs other replicas abandoned.
+    pub async fn work_forever(self) {
+        loop {
+            self.fail_abandoned().await;
+            match self.claim().await {
+                Some(job) => self.run(job).await,
+                None => {
+                    let _ = tokio::time::timeout(POLL_EVERY, self.queued.notified()).await;
+                }
+            }
+        }
+    }
+
+    async fn claim(&self) -> Option<jobs::Claimed> {
+        let claimed = async {
+            let mut conn = self.db.acquire().await?;
+            jobs::claim_next(&mut conn, self.worker, LEASE).await
+        };
+        claimed.await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot look for queued training jobs");
+            None
+        })
+    }
+
+    /// Fails the running jobs whose lease ran out and removes what they may have saved.
+    async fn fail_abandoned(&self) {
+        let failed = async {
+            let mut conn = self.db.acquire().await?;
+            jobs::fail_abandoned(&mut conn, ABANDONED).await
+        };
+        match failed.await {
+            Ok(ids) => {
+                for id in ids {
+                    tracing::warn!(job_id = %id, "failed a training job its backend abandoned");
+                    metrics::counter!("training_jobs_abandoned_total").increment(1);
+                    self.forget_artifact(id).await;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot look for abandoned training jobs"),
+        }
+    }
+
+    async fn run(&self, job: jobs::Claimed) {
+        let (id, algorithm) = (job.id, job.spec.estimator.algorithm());
         let started = std::time::Instant::now();
-        let outcome = self.train(id, requested_by, &spec).await;
+        let outcome = tokio::select! {
+            outcome = self.train(id, job.requested_by, &job.spec) => outcome,
+            () = self.keep_lease(id) => {
+                // Failed as abandoned by another replica: our lease ran out (the database
+                // was out of reach for longer than it). Stop, and leave nothing behind.
+                tracing::warn!(job_id = %id, "lost the lease on a training job; stopped it");
+                self.forget_artifact(id).await;
+                return;
+            }
+        };
         let status = match &outcome {
             Ok(model) => {
                 tracing::info!(
@@ -115,6 +182,23 @@ impl Trainer {
             .record(started.elapsed().as_secs_f64());
     }
 
+    /// Renews the lease on job `id` every third of [`LEASE`]; returns when it is lost.
+    async fn keep_lease(&self, id: Uuid) {
+        loop {
+            tokio::time::sleep(LEASE / 3).await;
+            let renewed = async {
+                let mut conn = self.db.acquire().await?;
+                jobs::renew_lease(&mut conn, id, self.worker, LEASE).await
+            };
+            match renewed.await {
+                Ok(true) => {}
+                Ok(false) => return,
+                // Tried again at the next turn; the lease outlasts two missed renewals.
+                Err(error) => tracing::warn!(job_id = %id, %error, "cannot renew a job's lease"),
+            }
+        }
+    }
+
     /// Runs the job; the error is the reason shown to the admin.
     async fn train(
         &self,
@@ -126,10 +210,6 @@ impl Trainer {
             tracing::error!(job_id = %id, error = %e, "database error in a training job");
             "the database could not be reached".to_owned()
         };
-        let mut conn = self.db.acquire().await.map_err(database)?;
-        jobs::mark_running(&mut conn, id).await.map_err(database)?;
-        drop(conn);
-
         let request = TrainModel::new(id, spec);
         let model = self.model.train(&request).await.map_err(|e| match e {
             ModelServiceError::Refused { body, .. } => body.message,
@@ -140,11 +220,18 @@ impl Trainer {
             }
         })?;
 
-        let recorded = self.record(id, requested_by, spec, &model).await;
-        if let Err(error) = recorded {
+        match self.record(id, requested_by, spec, &model).await {
+            Ok(true) => {}
+            // Failed as abandoned meanwhile: its failure stands; the artifact goes.
+            Ok(false) => {
+                self.forget_artifact(id).await;
+                return Err("the job's lease was lost before it finished".to_owned());
+            }
             // The artifact exists but the registry does not know it: remove it.
-            self.forget_artifact(id).await;
-            return Err(database(error));
+            Err(error) => {
+                self.forget_artifact(id).await;
+                return Err(database(error));
+            }
         }
         if spec.activate {
             self.active.invalidate();
@@ -153,21 +240,26 @@ impl Trainer {
     }
 
     /// Inserts the model and its feature links, marks the job succeeded and, when asked,
-    /// activates the model: all or nothing.
+    /// activates the model: all or nothing. False, with nothing written, when this replica
+    /// no longer holds the job.
     async fn record(
         &self,
         id: Uuid,
         requested_by: Option<Uuid>,
         spec: &TrainingSpec,
         model: &TrainedModel,
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<bool> {
         let mut tx = self.db.begin().await?;
         models::insert(&mut tx, model, requested_by).await?;
-        jobs::mark_succeeded(&mut tx, id, model.id, model.metrics.accuracy).await?;
+        if !jobs::mark_succeeded(&mut tx, id, self.worker, model.id, model.metrics.accuracy).await?
+        {
+            return Ok(false); // Dropping the transaction rolls the model back.
+        }
         if spec.activate {
             models::activate(&mut tx, model.id).await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn fail(&self, id: Uuid, reason: &str) -> sqlx::Result<()> {

@@ -3,6 +3,7 @@
 use lifeboat_api_types::{Algorithm, JobStatus, TrainingJob, TrainingSpec};
 use sqlx::PgConnection;
 use sqlx::types::Json;
+use std::time::Duration;
 use uuid::Uuid;
 
 struct JobRow {
@@ -112,36 +113,127 @@ pub async fn list(
     Ok((rows.into_iter().map(Into::into).collect(), total))
 }
 
-/// `queued` → `running`.
-pub async fn mark_running(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE training_job SET status = 'running', started_at = now()
-         WHERE training_job_id = $1 AND status = 'queued'",
-        id
-    )
-    .execute(conn)
-    .await
-    .map(drop)
+/// The advisory lock held by whoever checks the queue and then adds to it (a new job under
+/// the queue bound, the default models on a fresh install), so replicas doing it at once
+/// take turns. Released when the transaction ends.
+pub async fn lock_queue(conn: &mut PgConnection) -> sqlx::Result<()> {
+    // Any constant key unique in this database: "lifeboat" in ASCII.
+    const QUEUE_LOCK: i64 = 0x6c69_6665_626f_6174;
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", QUEUE_LOCK)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
-/// → `succeeded` with the model it produced; run in the transaction that inserts the model.
+/// How many jobs are queued or running, in every replica.
+pub async fn unfinished_count(conn: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM training_job WHERE status IN ('queued', 'running')"#
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// How many jobs wait for a replica to claim them.
+pub async fn queued_count(conn: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM training_job WHERE status = 'queued'"#)
+        .fetch_one(conn)
+        .await
+}
+
+/// A job claimed to run: which, who asked, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub requested_by: Option<Uuid>,
+    pub spec: TrainingSpec,
+}
+
+/// Claims the first queued job for `worker` (`queued` → `running`), leased to it for
+/// `lease`. Replicas claiming at once each get a different job, or none.
+pub async fn claim_next(
+    conn: &mut PgConnection,
+    worker: Uuid,
+    lease: Duration,
+) -> sqlx::Result<Option<Claimed>> {
+    let row = sqlx::query!(
+        r#"UPDATE training_job
+           SET status = 'running', started_at = now(), claimed_by = $1,
+               lease_until = now() + make_interval(secs => $2)
+           WHERE training_job_id = (SELECT training_job_id FROM training_job
+                                    WHERE status = 'queued'
+                                    ORDER BY queue_position
+                                    LIMIT 1
+                                    FOR UPDATE SKIP LOCKED)
+           RETURNING training_job_id AS id, requested_by,
+                     request AS "request: Json<TrainingSpec>""#,
+        worker,
+        lease.as_secs_f64(),
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| Claimed {
+        id: r.id,
+        requested_by: r.requested_by,
+        spec: r.request.0,
+    }))
+}
+
+/// Extends `worker`'s lease on job `id` to `lease` from now; false when it no longer holds
+/// it (the job finished, or was failed as abandoned).
+pub async fn renew_lease(
+    conn: &mut PgConnection,
+    id: Uuid,
+    worker: Uuid,
+    lease: Duration,
+) -> sqlx::Result<bool> {
+    let renewed = sqlx::query!(
+        "UPDATE training_job SET lease_until = now() + make_interval(secs => $3)
+         WHERE training_job_id = $1 AND claimed_by = $2 AND status = 'running'",
+        id,
+        worker,
+        lease.as_secs_f64(),
+    )
+    .execute(conn)
+    .await?;
+    Ok(renewed.rows_affected() == 1)
+}
+
+/// Fails every running job whose lease has run out (the replica running it stopped) with
+/// `reason`; returns their ids.
+pub async fn fail_abandoned(conn: &mut PgConnection, reason: &str) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "UPDATE training_job SET status = 'failed', error = $1, finished_at = now()
+         WHERE status = 'running' AND lease_until < now()
+         RETURNING training_job_id",
+        reason
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// → `succeeded` with the model it produced, if `worker` still holds the job; run in the
+/// transaction that inserts the model. False when it does not (the job was failed as
+/// abandoned meanwhile): the caller rolls back.
 pub async fn mark_succeeded(
     conn: &mut PgConnection,
     id: Uuid,
+    worker: Uuid,
     model_id: Uuid,
     accuracy: f64,
-) -> sqlx::Result<()> {
-    sqlx::query!(
+) -> sqlx::Result<bool> {
+    let marked = sqlx::query!(
         "UPDATE training_job
-         SET status = 'succeeded', model_id = $2, accuracy = $3, finished_at = now()
-         WHERE training_job_id = $1",
+         SET status = 'succeeded', model_id = $3, accuracy = $4, finished_at = now()
+         WHERE training_job_id = $1 AND claimed_by = $2 AND status = 'running'",
         id,
+        worker,
         model_id,
         accuracy
     )
     .execute(conn)
-    .await
-    .map(drop)
+    .await?;
+    Ok(marked.rows_affected() == 1)
 }
 
 /// → `failed` with the reason, unless it already finished.
@@ -155,19 +247,6 @@ pub async fn mark_failed(conn: &mut PgConnection, id: Uuid, reason: &str) -> sql
     .execute(conn)
     .await
     .map(drop)
-}
-
-/// Fails every job still queued or running (at start-up: nothing is running them any more);
-/// returns their ids.
-pub async fn fail_unfinished(conn: &mut PgConnection, reason: &str) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar!(
-        "UPDATE training_job SET status = 'failed', error = $1, finished_at = now()
-         WHERE status IN ('queued', 'running')
-         RETURNING training_job_id",
-        reason
-    )
-    .fetch_all(conn)
-    .await
 }
 
 /// Whether a job for `algorithm` is queued or running.

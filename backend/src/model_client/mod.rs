@@ -20,6 +20,8 @@ use uuid::Uuid;
 /// Chunks of a file's rows asked at once: two keep the model service's two cores busy
 /// without crowding out interactive predictions.
 pub const FILE_CHUNKS_IN_FLIGHT: usize = 2;
+/// How long a training waits before asking a model service busy training again.
+pub const BUSY_RETRY: Duration = Duration::from_secs(1);
 
 /// How a call to the model service failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -129,9 +131,23 @@ impl ModelClient {
     }
 
     /// Trains and saves a model; answers when it is done (this takes seconds to minutes).
+    ///
+    /// A model service busy with another training (429: several backend replicas share it)
+    /// is asked again every [`BUSY_RETRY`] until the training timeout has passed.
     pub async fn train(&self, request: &TrainModel) -> Result<TrainedModel, ModelServiceError> {
-        let call = self.request(Method::POST, "/models", Some(request));
-        read(self.http.send_within(call, self.training_timeout).await)
+        let deadline = tokio::time::Instant::now() + self.training_timeout;
+        loop {
+            let call = self.request(Method::POST, "/models", Some(request));
+            match read(self.http.send_within(call, self.training_timeout).await) {
+                Err(ModelServiceError::Refused { status, .. })
+                    if status == StatusCode::TOO_MANY_REQUESTS
+                        && tokio::time::Instant::now() + BUSY_RETRY < deadline =>
+                {
+                    tokio::time::sleep(BUSY_RETRY).await;
+                }
+                outcome => return outcome,
+            }
+        }
     }
 
     /// The models the model service has loaded.

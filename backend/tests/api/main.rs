@@ -12,6 +12,7 @@ mod helpers;
 mod history;
 mod history_recording;
 mod inference;
+mod job_queue;
 mod limits;
 mod log_secrets;
 mod openapi;
