@@ -74,6 +74,9 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || {
 # in a virtual environment under target/ (the model service's tests find it there).
 tests/reference/setup.sh >/dev/null
 
+# The S3-compatible server the model storage's bucket tests run against (moto, from PyPI).
+tests/s3/setup.sh >/dev/null
+
 # The browser suite's npm packages, and Debian's ffmpeg for its videos.
 tests/e2e/setup.sh
 

@@ -1,5 +1,6 @@
 //! The model service's one error type and its mapping to HTTP answers.
 
+use crate::ml::storage::StorageError;
 use crate::ml::train::TrainingError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -31,6 +32,9 @@ pub enum ApiError {
     /// 503: not ready: no model to answer, or no data set to train on.
     #[error("no model is ready: {0}")]
     NotReady(String),
+    /// 503: the folder or bucket holding the artifacts cannot be used (the cause is logged).
+    #[error("the model storage cannot be reached")]
+    Storage(#[from] StorageError),
     /// 500: anything else; the cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -68,6 +72,13 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorBody::new("model_not_ready", self.to_string()),
             ),
+            Self::Storage(ref cause) => {
+                tracing::error!(error = %cause, "model storage failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorBody::new("storage_unavailable", self.to_string()),
+                )
+            }
             Self::Internal(ref cause) => {
                 tracing::error!(error = ?cause, "request failed");
                 (

@@ -2,8 +2,8 @@
 //! set in the background, serve until SIGTERM.
 
 use crate::config::Config;
-use crate::ml::artifact;
 use crate::ml::dataset;
+use crate::ml::storage::ArtifactStorage;
 use crate::routes;
 use crate::state::{AppState, ModelStore};
 use anyhow::Context;
@@ -29,7 +29,11 @@ impl Application {
         describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
         let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
+        let storage =
+            ArtifactStorage::open(config.model_store.as_deref(), &config.s3, &config.model_dir)?;
+        tracing::info!(location = storage.location(), "model storage");
         let state = AppState {
+            storage,
             training_slots: Arc::new(Semaphore::new(config.training_slots.max(1))),
             explain_slots: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
@@ -52,6 +56,7 @@ impl Application {
     /// Loads the saved models and the data set in the background and serves until asked to stop.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tokio::spawn(prepare_models(self.state.clone()));
+        tokio::spawn(sync_forever(self.state.clone()));
         server::serve(
             "model-service",
             self.listener,
@@ -155,29 +160,61 @@ pub async fn prepare_models(state: AppState) {
     }
 }
 
+/// Loads every artifact in the storage. One that cannot be used is logged and skipped, not
+/// fatal: one damaged artifact must not take the other models down.
 async fn load_saved_models(state: &AppState) -> anyhow::Result<()> {
-    let dir = state.config.model_dir.clone();
-    let (leftovers, loaded) = tokio::task::spawn_blocking(move || {
-        anyhow::Ok((artifact::remove_leftovers(&dir)?, artifact::load_all(&dir)?))
-    })
-    .await?
-    .with_context(|| {
-        format!(
-            "cannot read the model folder {}",
-            state.config.model_dir.display()
-        )
-    })?;
-    if leftovers > 0 {
-        tracing::warn!(
-            files = leftovers,
-            "removed temporary files left by an interrupted save"
-        );
-    }
-    for (model, sha256) in loaded {
-        tracing::info!(model_id = %model.id, algorithm = %model.algorithm(), "model loaded");
-        state.models.insert(model, sha256);
+    let ids = state
+        .storage
+        .ids()
+        .await
+        .context("cannot list the saved models")?;
+    for id in ids {
+        load_into_memory(state, id).await;
     }
     Ok(())
+}
+
+/// Loads model `id` from the storage, logging what happens.
+async fn load_into_memory(state: &AppState, id: uuid::Uuid) {
+    match state.storage.load(id).await {
+        Ok(Some((model, sha256))) => {
+            tracing::info!(model_id = %id, algorithm = %model.algorithm(), "model loaded");
+            state.models.insert(model, sha256);
+        }
+        Ok(None) => {} // Deleted since it was listed.
+        Err(error) => tracing::error!(%error, "skipping a saved model that cannot be used"),
+    }
+}
+
+/// How often each replica compares the models it holds with the storage: a model another
+/// replica trained is loaded, one it deleted is dropped, within this time.
+pub const SYNC_EVERY: Duration = Duration::from_secs(5);
+
+/// Every [`SYNC_EVERY`], loads the models saved by other replicas and drops the ones they
+/// deleted. (A model asked for by id is loaded at once anyway: `AppState::model`.)
+async fn sync_forever(state: AppState) {
+    let mut tick = tokio::time::interval(SYNC_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await; // The first tick is now; start-up loads everything anyway.
+    loop {
+        tick.tick().await;
+        let listed_at = std::time::Instant::now();
+        let present = match state.storage.ids().await {
+            Ok(ids) => ids.into_iter().collect::<std::collections::HashSet<_>>(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot list the saved models; trying again");
+                continue;
+            }
+        };
+        for id in state.models.keep_only(&present, listed_at) {
+            tracing::info!(model_id = %id, "model dropped: its artifact was deleted");
+        }
+        for &id in &present {
+            if !state.models.has(id) {
+                load_into_memory(&state, id).await;
+            }
+        }
+    }
 }
 
 async fn load_dataset(state: &AppState) -> anyhow::Result<()> {

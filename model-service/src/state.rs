@@ -1,12 +1,14 @@
-//! What the handlers share: the configuration, the loaded models, the data set, and the
-//! bound on concurrent trainings.
+//! What the handlers share: the configuration, the artifact storage, the loaded models, the
+//! data set, and the bound on concurrent trainings.
 
 use crate::config::Config;
+use crate::ml::storage::{ArtifactStorage, StorageError};
 use crate::ml::train::training_records;
 use crate::ml::what_if::Grid;
 use crate::ml::{Dataset, ModelArtifact};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -14,6 +16,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    /// The folder or bucket the artifacts are kept in, shared by every replica.
+    pub storage: ArtifactStorage,
     pub models: Arc<ModelStore>,
     /// One permit per training allowed to run at once; none left means 429.
     pub training_slots: Arc<Semaphore>,
@@ -22,11 +26,29 @@ pub struct AppState {
     pub explain_slots: Arc<Semaphore>,
 }
 
-/// A model in memory with the sha256 of its file.
+impl AppState {
+    /// The model with `id`: from memory, else from the storage (trained by another replica),
+    /// checked and kept in memory from then on. `Ok(None)` when the storage has none either.
+    pub async fn model(&self, id: Uuid) -> Result<Option<Arc<LoadedModel>>, StorageError> {
+        if let Some(model) = self.models.get(id) {
+            return Ok(Some(model));
+        }
+        let Some((artifact, sha256)) = self.storage.load(id).await? else {
+            return Ok(None);
+        };
+        tracing::info!(model_id = %id, "model loaded from the storage on first use");
+        self.models.insert(artifact, sha256);
+        Ok(self.models.get(id))
+    }
+}
+
+/// A model in memory with the sha256 of its artifact.
 #[derive(Debug)]
 pub struct LoadedModel {
     pub artifact: ModelArtifact,
     pub sha256: String,
+    /// When it was put in memory: a listing of the storage older than this may not show it.
+    pub loaded_at: Instant,
 }
 
 /// The models in memory, the data set, and why the service is not ready when it is not.
@@ -52,9 +74,36 @@ impl ModelStore {
             artifact.complete_for_explanations(dataset);
         }
         let mut inner = self.write();
-        let model = Arc::new(LoadedModel { artifact, sha256 });
+        let model = Arc::new(LoadedModel {
+            artifact,
+            sha256,
+            loaded_at: Instant::now(),
+        });
         inner.by_id.insert(model.artifact.id, model);
         inner.refresh();
+    }
+
+    /// Forgets the models loaded before `listed_at` whose artifact is not in `present` (a
+    /// listing of the storage begun at `listed_at`): another replica deleted them. Returns
+    /// their ids.
+    pub fn keep_only(&self, present: &HashSet<Uuid>, listed_at: Instant) -> Vec<Uuid> {
+        let mut inner = self.write();
+        let gone: Vec<Uuid> = inner
+            .by_id
+            .values()
+            .filter(|m| m.loaded_at < listed_at && !present.contains(&m.artifact.id))
+            .map(|m| m.artifact.id)
+            .collect();
+        for id in &gone {
+            inner.by_id.remove(id);
+        }
+        inner.refresh();
+        gone
+    }
+
+    /// Whether model `id` is in memory.
+    pub fn has(&self, id: Uuid) -> bool {
+        self.read().by_id.contains_key(&id)
     }
 
     /// Forgets model `id`; returns whether it was loaded.
@@ -90,6 +139,7 @@ impl ModelStore {
                     *model = Arc::new(LoadedModel {
                         artifact,
                         sha256: model.sha256.clone(),
+                        loaded_at: model.loaded_at,
                     });
                 }
             }

@@ -1,7 +1,8 @@
 //! What Lifeboat's test crates share, so each is written once: the backend's and the model
 //! service's configuration as tests run them (each test changes what it needs with `..`), a
 //! real model service on a free port, [`eventually`] for waiting on something that
-//! happens in the background, and the passenger the tests ask about.
+//! happens in the background, the passenger the tests ask about, and an S3-compatible
+//! server for the model storage's bucket tests.
 
 use std::path::Path;
 use std::time::Duration;
@@ -69,6 +70,8 @@ pub fn model_service_config(model_dir: &Path) -> lifeboat_model_service::Config 
         dataset_url: "http://127.0.0.1:9/not-used".into(),
         dataset_sha256: dataset::TITANIC_SHA256.into(),
         model_dir: model_dir.to_owned(),
+        model_store: None,
+        s3: Default::default(),
         training_slots: 1,
     }
 }
@@ -90,4 +93,81 @@ pub async fn spawn_model_service() -> (String, tempfile::TempDir) {
 /// survive, and every model we train says so.
 pub fn third_class_man() -> serde_json::Value {
     serde_json::json!({"pclass":3,"sex":"male","age":22,"sibsp":1,"parch":0,"fare":7.25,"embarked":"S"})
+}
+
+/// An S3-compatible server of our own (moto in server mode, from PyPI, installed by
+/// `tests/s3/setup.sh`) on a free loopback port, stopped when dropped.
+#[derive(Debug)]
+pub struct S3Server {
+    pub endpoint: String,
+    process: std::process::Child,
+}
+
+impl S3Server {
+    /// Starts the server and waits until it answers. The server is `LIFEBOAT_MOTO_SERVER`,
+    /// else the one `tests/s3/setup.sh` installs under `target/`.
+    pub async fn start() -> Self {
+        let server = std::env::var_os("LIFEBOAT_MOTO_SERVER").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/s3-venv/bin/moto_server"),
+            std::path::PathBuf::from,
+        );
+        assert!(
+            server.exists(),
+            "{} is missing: run tests/s3/setup.sh (or set LIFEBOAT_MOTO_SERVER)",
+            server.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let process = std::process::Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let s3 = Self {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            process,
+        };
+        let client = reqwest::Client::new();
+        eventually("the S3 test server answering", async || {
+            let answer = client.get(&s3.endpoint).send().await;
+            answer.is_ok().then_some(())
+        })
+        .await;
+        s3
+    }
+
+    /// Creates the bucket `name`.
+    pub async fn create_bucket(&self, name: &str) {
+        let created = reqwest::Client::new()
+            .put(format!("{}/{name}", self.endpoint))
+            .send()
+            .await
+            .expect("the S3 test server answers");
+        assert!(
+            created.status().is_success(),
+            "creating {name}: {}",
+            created.status()
+        );
+    }
+
+    /// The model service's settings for this server.
+    pub fn settings(&self) -> lifeboat_model_service::config::S3Settings {
+        lifeboat_model_service::config::S3Settings {
+            endpoint: Some(self.endpoint.clone()),
+            access_key_id: Some("lifeboat-test".into()),
+            secret_access_key: Some("lifeboat-test-secret".into()),
+            allow_http: true,
+            ..Default::default()
+        }
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
 }

@@ -1,16 +1,15 @@
-//! Model artifacts: one self-describing file per model, written atomically and checked by
-//! sha256 when loaded.
+//! Model artifacts: one self-describing object per model, checked by sha256 when read.
+//! Where they are kept (a folder or a bucket) is `storage.rs`'s business.
 //!
 //! Layout: the line `LIFEBOAT-MODEL <format version>`, the line holding the sha256 (hex) of the
 //! body, then the body: the [`ModelArtifact`] as MessagePack with field names.
 
-use crate::ml::files::{TEMP_PREFIX, sha256_hex, write_atomically};
+use crate::ml::files::sha256_hex;
 use crate::ml::{Dataset, Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
 use chrono::{DateTime, Utc};
 use lifeboat_api_types::{Algorithm, Estimator, Evaluation, Passenger, TrainedModel};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// The file format this build writes. Format 2 adds what explanations need (the forest's
@@ -21,7 +20,7 @@ pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format this build reads.
 const OLDEST_READABLE: u32 = 1;
 const MAGIC: &str = "LIFEBOAT-MODEL";
-/// File name extension of artifacts in the model folder.
+/// Name extension of artifacts in the model folder or bucket.
 pub const EXTENSION: &str = "model";
 
 /// The fitted model itself, with the parameters it was trained with.
@@ -74,21 +73,16 @@ pub struct ModelArtifact {
 /// Why an artifact could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum ArtifactError {
-    #[error("cannot access {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path} is not a Lifeboat model file")]
-    NotAnArtifact { path: PathBuf },
+    #[error("{name} is not a Lifeboat model file")]
+    NotAnArtifact { name: String },
     #[error(
-        "{path} has format version {found}; this build reads {OLDEST_READABLE} to {FORMAT_VERSION}"
+        "{name} has format version {found}; this build reads {OLDEST_READABLE} to {FORMAT_VERSION}"
     )]
-    UnsupportedVersion { path: PathBuf, found: String },
-    #[error("{path} is corrupted: its sha256 does not match the one it records")]
-    Corrupted { path: PathBuf },
-    #[error("{path} cannot be decoded: {reason}")]
-    Decode { path: PathBuf, reason: String },
+    UnsupportedVersion { name: String, found: String },
+    #[error("{name} is corrupted: its sha256 does not match the one it records")]
+    Corrupted { name: String },
+    #[error("{name} cannot be decoded: {reason}")]
+    Decode { name: String, reason: String },
     #[error("cannot encode the model: {0}")]
     Encode(#[from] rmp_serde::encode::Error),
 }
@@ -177,54 +171,40 @@ impl ModelArtifact {
         file_name(self.id)
     }
 
-    /// Where this model's file lives in `dir`.
-    pub fn path_in(&self, dir: &Path) -> PathBuf {
-        dir.join(self.file_name())
-    }
-
-    /// Writes the artifact into `dir` atomically; returns its path and the body's sha256.
-    pub fn save(&self, dir: &Path) -> Result<(PathBuf, String), ArtifactError> {
+    /// The artifact's bytes, and the sha256 of its body.
+    pub fn encode(&self) -> Result<(Vec<u8>, String), ArtifactError> {
         let body = rmp_serde::to_vec_named(self)?;
         let sha256 = sha256_hex(&body);
         let mut bytes = format!("{MAGIC} {FORMAT_VERSION}\n{sha256}\n").into_bytes();
         bytes.extend_from_slice(&body);
-        let path = self.path_in(dir);
-        write_atomically(&path, &bytes).map_err(|source| ArtifactError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        Ok((path, sha256))
+        Ok((bytes, sha256))
     }
 
-    /// Reads an artifact, refusing it unless its recorded sha256 matches its body; returns it
-    /// with that sha256.
-    pub fn load(path: &Path) -> Result<(Self, String), ArtifactError> {
-        let bytes = std::fs::read(path).map_err(|source| ArtifactError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+    /// Reads an artifact (`name` says which, in errors), refusing it unless its recorded
+    /// sha256 matches its body; returns it with that sha256.
+    pub fn decode(bytes: &[u8], name: &str) -> Result<(Self, String), ArtifactError> {
         let not_ours = || ArtifactError::NotAnArtifact {
-            path: path.to_owned(),
+            name: name.to_owned(),
         };
-        let (header, rest) = split_line(&bytes).ok_or_else(not_ours)?;
+        let (header, rest) = split_line(bytes).ok_or_else(not_ours)?;
         let version = header.strip_prefix(MAGIC).ok_or_else(not_ours)?.trim();
         if !version
             .parse::<u32>()
             .is_ok_and(|v| (OLDEST_READABLE..=FORMAT_VERSION).contains(&v))
         {
             return Err(ArtifactError::UnsupportedVersion {
-                path: path.to_owned(),
+                name: name.to_owned(),
                 found: version.to_owned(),
             });
         }
         let (recorded, body) = split_line(rest).ok_or_else(not_ours)?;
         if sha256_hex(body) != recorded {
             return Err(ArtifactError::Corrupted {
-                path: path.to_owned(),
+                name: name.to_owned(),
             });
         }
         let artifact = rmp_serde::from_slice(body).map_err(|e| ArtifactError::Decode {
-            path: path.to_owned(),
+            name: name.to_owned(),
             reason: e.to_string(),
         })?;
         Ok((artifact, recorded.to_owned()))
@@ -236,62 +216,9 @@ pub fn file_name(id: Uuid) -> String {
     format!("{id}.{EXTENSION}")
 }
 
-/// Deletes model `id`'s artifact from `dir`; `Ok(false)` when there was none.
-pub fn remove(dir: &Path, id: Uuid) -> std::io::Result<bool> {
-    match std::fs::remove_file(dir.join(file_name(id))) {
-        Ok(()) => {
-            std::fs::File::open(dir)?.sync_all()?;
-            Ok(true)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
-/// Deletes the temporary files a write interrupted by a crash left behind; returns how many.
-pub fn remove_leftovers(dir: &Path) -> std::io::Result<usize> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(e),
-    };
-    let mut removed = 0;
-    for entry in entries {
-        let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-            std::fs::remove_file(entry.path())?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
-}
-
 /// Splits off the first line (as text) from the bytes after it.
 fn split_line(bytes: &[u8]) -> Option<(&str, &[u8])> {
     let end = bytes.iter().position(|&b| b == b'\n')?;
     let line = std::str::from_utf8(&bytes[..end]).ok()?;
     Some((line, &bytes[end + 1..]))
-}
-
-/// Loads every artifact in `dir`. Unreadable files are logged and skipped, not fatal:
-/// one damaged file must not take the other models down.
-pub fn load_all(dir: &Path) -> std::io::Result<Vec<(ModelArtifact, String)>> {
-    let mut models = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(models),
-        Err(e) => return Err(e),
-    };
-    for entry in entries {
-        let path = entry?.path();
-        if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
-            continue;
-        }
-        match ModelArtifact::load(&path) {
-            Ok(model) => models.push(model),
-            Err(error) => tracing::error!(%error, "skipping a model file that cannot be used"),
-        }
-    }
-    models.sort_by_key(|(m, _)| m.created_at);
-    Ok(models)
 }

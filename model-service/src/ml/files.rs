@@ -1,12 +1,13 @@
-//! The two file primitives the model folder and the data set share: a content hash, and a
-//! write that readers see whole or not at all. A leaf: it imports nothing of ours.
+//! File primitives: a content hash (artifacts and the data set), and a write that readers
+//! see whole or not at all (the downloaded data set). A leaf: it imports nothing of ours.
 
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
 
 /// Name prefix of the temporary files written before the rename; a crash can leave them
-/// behind, and start-up removes them.
+/// behind (earlier builds wrote artifacts this way too), and the model folder's start-up
+/// removes them.
 pub const TEMP_PREFIX: &str = ".tmp-";
 
 /// The hex sha256 of `bytes`.

@@ -9,6 +9,7 @@ pub mod features;
 pub mod files;
 pub mod forest;
 pub mod shap_export;
+pub mod storage;
 pub mod summary;
 pub mod svm;
 pub mod train;

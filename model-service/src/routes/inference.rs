@@ -32,6 +32,7 @@ async fn infer(
     State(state): State<AppState>,
     Json(request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
+    load_missing(&state, [request.model_id]).await?;
     if !request.explain {
         return respond(&state, &request).map(Json);
     }
@@ -46,6 +47,7 @@ async fn what_if(
     State(state): State<AppState>,
     Json(request): Json<InferenceRequest>,
 ) -> Result<Json<WhatIfAnswer>, ApiError> {
+    load_missing(&state, [request.model_id]).await?;
     let (model, passenger) = model_and_passenger(&state, &request)?;
     let grid = state
         .models
@@ -63,6 +65,26 @@ async fn what_if(
         counterfactual: found.counterfactual,
         age_alternative: found.age_alternative,
     }))
+}
+
+/// Loads the models named in `ids` that this replica does not hold yet (trained through
+/// another replica) from the storage, so that the answers, computed without waiting on
+/// anything, find them in memory. A model held already costs one map lookup.
+async fn load_missing(
+    state: &AppState,
+    ids: impl IntoIterator<Item = Option<Uuid>>,
+) -> Result<(), ApiError> {
+    let mut missing: Vec<Uuid> = ids
+        .into_iter()
+        .flatten()
+        .filter(|&id| !state.models.has(id))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    for id in missing {
+        state.model(id).await?;
+    }
+    Ok(())
 }
 
 /// Runs `work` on the blocking pool, at most one per core at once, so that explanations
@@ -104,6 +126,7 @@ async fn infer_batch(
     if !request_ids.is_empty() {
         lifeboat_service_kit::telemetry::record_request_ids(request_ids.join(" "));
     }
+    load_missing(&state, batch.items.iter().map(|item| item.request.model_id)).await?;
     // Each prediction costs microseconds: a full batch is still cheaper inline than a hop
     // to the blocking pool. Explanations cost more: a batch with one goes there whole.
     let results = if batch.items.iter().any(|item| item.request.explain) {

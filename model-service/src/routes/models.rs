@@ -1,7 +1,7 @@
 //! `/models`: list the loaded models, train and save a new one, delete one.
 
 use crate::error::ApiError;
-use crate::ml::{artifact, train};
+use crate::ml::train;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,7 +30,7 @@ async fn list(State(state): State<AppState>) -> Json<Vec<TrainedModel>> {
 }
 
 async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<TrainedModel>, ApiError> {
-    let model = state.models.get(id).ok_or(ApiError::ModelNotFound(id))?;
+    let model = state.model(id).await?.ok_or(ApiError::ModelNotFound(id))?;
     Ok(Json(model.artifact.describe(&model.sha256)))
 }
 
@@ -43,7 +43,7 @@ async fn create(
     JsonBody(request): JsonBody<TrainModel>,
 ) -> Result<(StatusCode, Json<TrainedModel>), ApiError> {
     request.check().map_err(ApiError::Validation)?;
-    if state.models.get(request.model_id).is_some() {
+    if state.model(request.model_id).await?.is_some() {
         return Err(ApiError::ModelExists(request.model_id));
     }
     let dataset = state
@@ -56,7 +56,6 @@ async fn create(
 
     let wanted = CancelOnDrop::default();
     let still_wanted = wanted.flag();
-    let dir = state.config.model_dir.clone();
     let algorithm = request.estimator.algorithm();
     tracing::info!(model_id = %request.model_id, %algorithm, "training started");
     let outcome = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
@@ -70,11 +69,21 @@ async fn create(
                 "the caller left during training; the model is not saved"
             )));
         }
-        let (_, sha256) = model.save(&dir).map_err(anyhow::Error::new)?;
-        Ok((model, sha256))
+        let (bytes, sha256) = model.encode().map_err(anyhow::Error::new)?;
+        Ok((model, bytes, sha256))
     })
     .await
     .map_err(anyhow::Error::new)?;
+    // Saved whole or not at all; from here on every replica can load it.
+    let outcome = match outcome {
+        Ok((model, bytes, sha256)) => state
+            .storage
+            .save(model.id, bytes)
+            .await
+            .map(|()| (model, sha256))
+            .map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
 
     let status = if outcome.is_ok() {
         "succeeded"
@@ -100,11 +109,7 @@ async fn create(
 
 /// Deletes the model's file and forgets it (204); 404 when there was neither.
 async fn remove(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, ApiError> {
-    let dir = state.config.model_dir.clone();
-    let had_file = tokio::task::spawn_blocking(move || artifact::remove(&dir, id))
-        .await
-        .map_err(anyhow::Error::new)?
-        .map_err(anyhow::Error::new)?;
+    let had_file = state.storage.remove(id).await?;
     let was_loaded = state.models.remove(id);
     if !(had_file || was_loaded) {
         return Err(ApiError::ModelNotFound(id));

@@ -3,7 +3,9 @@
 //! forest and SVM land on the same folds (tests/reference/lab_check.py); models saved
 //! before it existed still load, list and predict.
 
-use crate::helpers::{artifact, reference_check, restart, spawn_app, titanic, typed};
+use crate::helpers::{
+    artifact, overwrite_artifact, reference_check, restart, spawn_app, titanic, typed,
+};
 use lifeboat_api_types::{Algorithm, Estimator, Feature, TrainedModel};
 use lifeboat_model_service::ml::evaluate::stratified_folds;
 use lifeboat_model_service::ml::train::{FOLD_SEED, held_out_records, training_records};
@@ -133,7 +135,7 @@ async fn a_model_saved_before_evaluations_loads_lists_and_predicts_without_one()
     let mut old = artifact(&app, id);
     old.evaluation = None;
     old.format_version = 2;
-    let (path, _) = old.save(app.model_dir.path()).unwrap();
+    let path = overwrite_artifact(&app, &old);
     let bytes = std::fs::read(&path).unwrap();
     let body_at = bytes.iter().position(|&b| b == b'\n').unwrap();
     let mut v2 = b"LIFEBOAT-MODEL 2".to_vec();

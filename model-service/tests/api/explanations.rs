@@ -2,7 +2,9 @@
 //! implementation (the `shap` library, PyPI) computes for the same trees, rows and
 //! background (tests/reference/shap_check.py).
 
-use crate::helpers::{TestApp, artifact, reference_check, restart, spawn_app, titanic, typed};
+use crate::helpers::{
+    TestApp, artifact, overwrite_artifact, reference_check, restart, spawn_app, titanic, typed,
+};
 use lifeboat_api_types::{
     Algorithm, Embarked, InferenceRequest, InferenceResponse, Passenger, Sex,
 };
@@ -151,7 +153,7 @@ async fn a_model_saved_before_format_2_is_explained_from_its_training_rows() {
     }
     old.format_version = 1;
     assert!(!old.explainable());
-    let (path, _) = old.save(app.model_dir.path()).unwrap();
+    let path = overwrite_artifact(&app, &old);
     let bytes = std::fs::read(&path).unwrap();
     let body_at = bytes.iter().position(|&b| b == b'\n').unwrap();
     let mut v1 = b"LIFEBOAT-MODEL 1".to_vec();
@@ -173,7 +175,7 @@ async fn an_old_model_of_another_data_set_answers_and_says_it_cannot_be_explaine
         background.clear();
     }
     old.dataset_sha256 = "0".repeat(64);
-    old.save(app.model_dir.path()).unwrap();
+    overwrite_artifact(&app, &old);
 
     let restarted = restart(&app).await;
     let mut request = InferenceRequest::from(edge_cases()[3]);

@@ -130,8 +130,17 @@ pub fn typed(p: &Passenger) -> serde_json::Value {
     ])
 }
 
+/// Writes `model` over its artifact in `app`'s folder, as an older build would have left
+/// it; returns the file's path.
+pub fn overwrite_artifact(app: &TestApp, model: &ModelArtifact) -> std::path::PathBuf {
+    let path = app.model_dir.path().join(file_name(model.id));
+    std::fs::write(&path, model.encode().unwrap().0).unwrap();
+    path
+}
+
 pub fn artifact(app: &TestApp, id: Uuid) -> ModelArtifact {
-    ModelArtifact::load(&app.model_dir.path().join(file_name(id)))
+    let path = app.model_dir.path().join(file_name(id));
+    ModelArtifact::decode(&std::fs::read(&path).unwrap(), &path.display().to_string())
         .unwrap()
         .0
 }

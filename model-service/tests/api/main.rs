@@ -10,4 +10,5 @@ mod helpers;
 mod inference;
 mod models;
 mod startup;
+mod storage;
 mod training;

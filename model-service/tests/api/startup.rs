@@ -41,11 +41,20 @@ async fn a_restarted_service_serves_its_saved_models_even_without_the_data_set()
 #[tokio::test]
 async fn files_left_by_an_interrupted_save_are_removed_at_start_up() {
     let model_dir = tempfile::tempdir().unwrap();
-    let leftover = model_dir.path().join(".tmp-abc123");
-    std::fs::write(&leftover, b"half a model").unwrap();
+    // An earlier build's temporary file, and object_store's staging file.
+    let leftovers = [
+        ".tmp-abc123",
+        "0b7e6a52-5c1d-4c55-9d1e-6f1a2b3c4d5e.model#1",
+    ]
+    .map(|name| model_dir.path().join(name));
+    for leftover in &leftovers {
+        std::fs::write(leftover, b"half a model").unwrap();
+    }
     let app = spawn_with(config(model_dir.path(), dataset_path()), model_dir).await;
     app.wait_until_ready().await;
-    assert!(!leftover.exists());
+    for leftover in &leftovers {
+        assert!(!leftover.exists(), "{}", leftover.display());
+    }
 }
 
 #[tokio::test]

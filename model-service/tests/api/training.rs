@@ -7,6 +7,7 @@ use lifeboat_api_types::{
 };
 use lifeboat_model_service::ml::ModelArtifact;
 use lifeboat_model_service::ml::artifact::ArtifactError;
+use lifeboat_model_service::ml::storage::ArtifactStorage;
 use lifeboat_model_service::ml::train::{default_request, train};
 
 fn passenger(pclass: u8, sex: Sex, age: f64) -> Passenger {
@@ -93,10 +94,12 @@ async fn a_saved_model_of_either_algorithm_loads_and_predicts_exactly_as_before(
     for algorithm in Algorithm::ALL {
         let model = trained(algorithm).await;
         let dir = tempfile::tempdir().unwrap();
-        let (path, sha256) = model.save(dir.path()).unwrap();
+        let storage = ArtifactStorage::folder(dir.path()).unwrap();
+        let (bytes, sha256) = model.encode().unwrap();
         assert_eq!(sha256.len(), 64);
+        storage.save(model.id, bytes).await.unwrap();
 
-        let (loaded, loaded_sha256) = ModelArtifact::load(&path).unwrap();
+        let (loaded, loaded_sha256) = storage.load(model.id).await.unwrap().unwrap();
         assert_eq!(loaded_sha256, sha256);
         assert_eq!(loaded, model, "{algorithm}");
         for p in people() {
@@ -143,31 +146,23 @@ async fn a_linear_svm_on_derived_features_trains_and_predicts_probabilities() {
 #[tokio::test]
 async fn a_corrupted_artifact_is_refused_on_load() {
     let model = trained(Algorithm::Svm).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (path, _) = model.save(dir.path()).unwrap();
-    let mut bytes = std::fs::read(&path).unwrap();
+    let (mut bytes, _) = model.encode().unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
-    std::fs::write(&path, bytes).unwrap();
-
     assert!(matches!(
-        ModelArtifact::load(&path),
+        ModelArtifact::decode(&bytes, "x.model"),
         Err(ArtifactError::Corrupted { .. })
     ));
 }
 
 #[tokio::test]
 async fn a_file_that_is_not_an_artifact_is_refused_on_load() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("x.model");
-    std::fs::write(&path, b"hello\nworld\n").unwrap();
     assert!(matches!(
-        ModelArtifact::load(&path),
+        ModelArtifact::decode(b"hello\nworld\n", "x.model"),
         Err(ArtifactError::NotAnArtifact { .. })
     ));
-    std::fs::write(&path, b"LIFEBOAT-MODEL 99\nabc\n").unwrap();
     assert!(matches!(
-        ModelArtifact::load(&path),
+        ModelArtifact::decode(b"LIFEBOAT-MODEL 99\nabc\n", "x.model"),
         Err(ArtifactError::UnsupportedVersion { .. })
     ));
 }
