@@ -3,6 +3,12 @@
 //! connecting, sending and reading the whole answer, so a slow or absent peer never holds a
 //! request for long.
 //!
+//! A peer known by a name with several addresses (a service's replicas behind DNS round
+//! robin, as Swarm's `endpoint_mode: dnsrr` gives them) gets its connections spread over all
+//! of them ([`RoundRobin`]), and a connection that cannot be opened to one address — refused,
+//! or no answer within the connect timeout — is opened to the next. That is the only retry:
+//! nothing was sent on a connection that never opened, so no request can run twice.
+//!
 //! hyper's client rather than reqwest, and Unix sockets on one host
 //! (`unix:/run/lifeboat/backend.sock`): why, in docs/architecture.md ("Why some infrastructure
 //! is our own"). Plain `http://` only: the services talk on a private network.
@@ -13,13 +19,16 @@ use axum::http::{Request, Uri, response};
 use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use lifeboat_api_types::HealthStatus;
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::UnixStream;
@@ -75,7 +84,7 @@ struct Peer {
 /// How the peer is reached: its TCP address, or its Unix socket.
 #[derive(Debug)]
 enum Transport {
-    Tcp(Client<HttpConnector, Body>),
+    Tcp(Client<HttpConnector<RoundRobin<GaiResolver>>, Body>),
     Unix(Client<UnixConnector, Body>),
 }
 
@@ -113,10 +122,7 @@ impl Upstream {
             return Err(invalid("only http:// is supported"));
         }
         let authority = uri.authority().cloned().ok_or_else(|| invalid("no host"))?;
-
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(connect_timeout));
-        connector.set_nodelay(true);
+        let connector = tcp_connector(RoundRobin::new(GaiResolver::new()), connect_timeout);
         Ok(Self(Arc::new(Peer {
             client: Transport::Tcp(pooled(connector)),
             scheme,
@@ -237,6 +243,66 @@ impl Upstream {
     }
 }
 
+/// hyper's TCP connector over `resolver`: it tries the resolved addresses in their order,
+/// the connect timeout shared between them, and sets no Nagle delay.
+fn tcp_connector<R: Clone>(resolver: R, connect_timeout: Duration) -> HttpConnector<R> {
+    let mut connector = HttpConnector::new_with_resolver(resolver);
+    connector.set_connect_timeout(Some(connect_timeout));
+    connector.set_nodelay(true);
+    connector
+}
+
+/// Resolves a peer's name with `R` and hands out its addresses starting one further each
+/// time: when the name has one address per replica, successive connections start at
+/// successive replicas, and the connector falls through to the next address when one cannot
+/// be connected to. (A pooled connection is reused while it lives, so the spread is of
+/// connections: one per request in flight, over every replica.)
+#[derive(Debug, Clone)]
+pub struct RoundRobin<R> {
+    inner: R,
+    next: Arc<AtomicUsize>,
+}
+
+impl<R> RoundRobin<R> {
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            next: Arc::default(),
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<R> tower::Service<Name> for RoundRobin<R>
+where
+    R: tower::Service<Name>,
+    R::Response: Iterator<Item = SocketAddr>,
+    R::Error: Into<BoxError>,
+    R::Future: Send + 'static,
+{
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let resolving = self.inner.call(name);
+        let next = Arc::clone(&self.next);
+        Box::pin(async move {
+            let mut addresses: Vec<SocketAddr> = resolving.await.map_err(Into::into)?.collect();
+            if !addresses.is_empty() {
+                let first = next.fetch_add(1, Ordering::Relaxed) % addresses.len();
+                addresses.rotate_left(first);
+            }
+            Ok(addresses.into_iter())
+        })
+    }
+}
+
 /// hyper's pooled HTTP/1.1 client over `connector`.
 fn pooled<C>(connector: C) -> Client<C, Body>
 where
@@ -347,6 +413,88 @@ mod tests {
                 assert_eq!(answer.body, "/echo?x=1");
             }
         }
+    }
+
+    /// A name with fixed addresses: stands in for DNS round robin over replicas (the
+    /// connections themselves are real).
+    #[derive(Debug, Clone)]
+    struct Fixed(Vec<SocketAddr>);
+
+    impl tower::Service<Name> for Fixed {
+        type Response = std::vec::IntoIter<SocketAddr>;
+        type Error = io::Error;
+        type Future = std::future::Ready<io::Result<Self::Response>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: Name) -> Self::Future {
+            std::future::ready(Ok(self.0.clone().into_iter()))
+        }
+    }
+
+    /// A replica at `ip:port` that answers `GET /who` with `name` and closes the connection,
+    /// so that every request opens a new one.
+    async fn replica(ip: &str, port: u16, name: &'static str) -> Option<u16> {
+        let listener = tokio::net::TcpListener::bind((ip, port)).await.ok()?;
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new().route(
+            "/who",
+            axum::routing::get(move || async move { ([("connection", "close")], name) }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Some(port)
+    }
+
+    /// Two replicas on one port of two loopback addresses.
+    async fn two_replicas() -> u16 {
+        for _ in 0..20 {
+            let port = replica("127.0.0.1", 0, "a").await.unwrap();
+            if replica("127.0.0.2", port, "b").await.is_some() {
+                return port;
+            }
+        }
+        panic!("no port free on both 127.0.0.1 and 127.0.0.2");
+    }
+
+    /// Who answers each of `count` calls to `peer.test:port` resolved to `addresses`.
+    async fn who_answers(addresses: Vec<SocketAddr>, port: u16, count: usize) -> Vec<String> {
+        let connector = tcp_connector(RoundRobin::new(Fixed(addresses)), Duration::from_secs(1));
+        let client = pooled(connector);
+        let mut answers = Vec::new();
+        for _ in 0..count {
+            let request = Request::get(format!("http://peer.test:{port}/who"))
+                .body(Body::empty())
+                .unwrap();
+            let answer = client.request(request).await.unwrap();
+            let body = answer.into_body().collect().await.unwrap().to_bytes();
+            answers.push(String::from_utf8(body.to_vec()).unwrap());
+        }
+        answers
+    }
+
+    #[tokio::test]
+    async fn successive_connections_go_to_successive_replicas_of_a_name() {
+        let port = two_replicas().await;
+        let addresses = vec![
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            SocketAddr::from(([127, 0, 0, 2], port)),
+        ];
+        let answers = who_answers(addresses, port, 6).await;
+        assert_eq!(answers, ["a", "b", "a", "b", "a", "b"]);
+    }
+
+    #[tokio::test]
+    async fn an_address_that_refuses_the_connection_is_skipped_for_the_next() {
+        let port = two_replicas().await;
+        // Nothing listens on 127.0.0.3: that replica is gone, its address still resolves.
+        let addresses = vec![
+            SocketAddr::from(([127, 0, 0, 3], port)),
+            SocketAddr::from(([127, 0, 0, 2], port)),
+        ];
+        let answers = who_answers(addresses, port, 4).await;
+        assert_eq!(answers, ["b", "b", "b", "b"]);
     }
 
     /// Asserts that a call to `base_url` fails to connect, and says so in a word.
