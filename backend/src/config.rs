@@ -1,7 +1,8 @@
 //! The backend's configuration, read from the environment (or flags).
 
 use clap::Parser;
-use secrecy::SecretString;
+use lifeboat_service_kit::secret_file::value_or_file;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,8 +22,16 @@ pub struct Config {
     #[arg(long, env = "BACKEND_SOCKET")]
     pub socket: Option<PathBuf>,
     /// Postgres connection URL, e.g. `postgres://lifeboat:secret@localhost/lifeboat`.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: SecretString,
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        required_unless_present = "database_url_file"
+    )]
+    pub database_url: Option<SecretString>,
+    /// A file holding the connection URL (a Swarm secret), read when `DATABASE_URL` is unset.
+    #[arg(long, env = "DATABASE_URL_FILE")]
+    pub database_url_file: Option<PathBuf>,
     /// Largest number of pooled database connections.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
@@ -63,6 +72,9 @@ pub struct Config {
     /// Password of that admin account when it is created; never changes an existing one.
     #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<SecretString>,
+    /// A file holding that password (a Swarm secret), read when `ADMIN_PASSWORD` is unset.
+    #[arg(long, env = "ADMIN_PASSWORD_FILE")]
+    pub admin_password_file: Option<PathBuf>,
     /// Sign-ups allowed per client address per hour; 0 for no limit.
     #[arg(long, env = "SIGNUP_RATE_PER_HOUR", default_value_t = 30)]
     pub signup_rate_per_hour: u32,
@@ -89,6 +101,21 @@ pub struct Config {
 }
 
 impl Config {
+    /// `DATABASE_URL`, else the contents of `DATABASE_URL_FILE`.
+    pub fn database_url(&self) -> anyhow::Result<SecretString> {
+        secret(&self.database_url, &self.database_url_file, "DATABASE_URL")?
+            .ok_or_else(|| anyhow::anyhow!("set DATABASE_URL or DATABASE_URL_FILE"))
+    }
+
+    /// `ADMIN_PASSWORD`, else the contents of `ADMIN_PASSWORD_FILE`, else none.
+    pub fn admin_password(&self) -> anyhow::Result<Option<SecretString>> {
+        secret(
+            &self.admin_password,
+            &self.admin_password_file,
+            "ADMIN_PASSWORD",
+        )
+    }
+
     pub fn model_service_connect_timeout(&self) -> Duration {
         Duration::from_millis(self.model_service_connect_timeout_ms)
     }
@@ -100,4 +127,14 @@ impl Config {
     pub fn training_timeout(&self) -> Duration {
         Duration::from_secs(self.training_timeout_s)
     }
+}
+
+/// `value`, else the contents of `file`, else none.
+fn secret(
+    value: &Option<SecretString>,
+    file: &Option<PathBuf>,
+    variable: &str,
+) -> anyhow::Result<Option<SecretString>> {
+    let value = value.as_ref().map(|v| v.expose_secret());
+    Ok(value_or_file(value, file.as_deref(), variable)?.map(SecretString::from))
 }

@@ -44,7 +44,7 @@ impl Application {
         let pool = PgPoolOptions::new()
             .max_connections(config.database_max_connections)
             .acquire_timeout(Duration::from_secs(2))
-            .connect_lazy(config.database_url.expose_secret())
+            .connect_lazy(config.database_url()?.expose_secret())
             .context("invalid DATABASE_URL")?;
         migrate(&pool).await?;
         Self::build_with_pool(config, pool).await
@@ -202,7 +202,8 @@ fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
     }
 }
 
-/// Creates or promotes the admin named by `ADMIN_EMAIL` / `ADMIN_PASSWORD`. Idempotent; an
+/// Creates or promotes the admin named by `ADMIN_EMAIL` / `ADMIN_PASSWORD` (or
+/// `ADMIN_PASSWORD_FILE`). Idempotent; an
 /// existing account keeps its password. Without them, says how to get an admin.
 async fn seed_admin(config: &Config, db: &PgPool) -> anyhow::Result<()> {
     let email = config
@@ -211,14 +212,13 @@ async fn seed_admin(config: &Config, db: &PgPool) -> anyhow::Result<()> {
         .map(str::trim)
         .filter(|e| !e.is_empty());
     let password = config
-        .admin_password
-        .as_ref()
+        .admin_password()?
         .map(|p| p.expose_secret().to_owned())
         .filter(|p| !p.is_empty());
     let (Some(email), Some(password)) = (email, password) else {
         tracing::warn!(
-            "no admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (e.g. in .env) and restart \
-             the backend to create one"
+            "no admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (e.g. in .env) or \
+             ADMIN_PASSWORD_FILE and restart the backend to create one"
         );
         return Ok(());
     };

@@ -26,7 +26,7 @@ async fn me_status(app: &TestApp, token: &str) -> (u16, Duration) {
 async fn with_postgres_down_requests_fail_fast_with_503_and_succeed_once_it_is_back() {
     let pg = PrivatePostgres::init();
     let app = Application::build(Config {
-        database_url: pg.url().into(),
+        database_url: Some(pg.url().into()),
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
         ..config(&crate::helpers::closed_port_url())

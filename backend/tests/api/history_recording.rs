@@ -95,7 +95,7 @@ async fn with_postgres_down_predictions_are_answered_the_loss_counted_and_record
     let pg = PrivatePostgres::init();
     let (model_service, _models) = spawn_model_service().await;
     let app = Application::build(Config {
-        database_url: pg.url().into(),
+        database_url: Some(pg.url().into()),
         train_default_models: true,
         model_service_timeout_ms: 3000,
         training_timeout_s: 120,

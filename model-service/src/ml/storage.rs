@@ -10,6 +10,7 @@ use crate::config::S3Settings;
 use crate::ml::artifact::{self, ArtifactError, EXTENSION, ModelArtifact};
 use crate::ml::files::TEMP_PREFIX;
 use futures_util::TryStreamExt;
+use lifeboat_service_kit::secret_file::value_or_file;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
@@ -116,6 +117,10 @@ impl ArtifactStorage {
         if let Some(endpoint) = &s3.endpoint {
             builder = builder.with_endpoint(endpoint);
         }
+        let secret = |value: &Option<String>, file: &Option<std::path::PathBuf>, variable| {
+            value_or_file(value.as_deref(), file.as_deref(), variable)
+                .map_err(|e| StorageError::Config(e.to_string()))
+        };
         if let Some(id) = secret(
             &s3.access_key_id,
             &s3.access_key_id_file,
@@ -211,25 +216,5 @@ impl ArtifactStorage {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(true),
             Err(e) => Err(self.failed(e)),
         }
-    }
-}
-
-/// `value`, else the contents of `file` (trimmed), else `None`.
-fn secret(
-    value: &Option<String>,
-    file: &Option<std::path::PathBuf>,
-    variable: &str,
-) -> Result<Option<String>, StorageError> {
-    match (value, file) {
-        (Some(value), _) => Ok(Some(value.clone())),
-        (None, Some(file)) => std::fs::read_to_string(file)
-            .map(|text| Some(text.trim().to_owned()))
-            .map_err(|e| {
-                StorageError::Config(format!(
-                    "cannot read {variable}_FILE ({}): {e}",
-                    file.display()
-                ))
-            }),
-        (None, None) => Ok(None),
     }
 }
