@@ -124,39 +124,33 @@ fn describe_metrics() {
 const FIRST_RETRY_WAIT: Duration = Duration::from_secs(2);
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
-/// Loads the saved models (after removing what an interrupted write left), then the data set.
-/// Problems are logged and shown by `/ready`, and the work is tried again with a growing
-/// pause, so a data set that appears later (or a network that comes back) makes the service
-/// ready without a restart. The saved models answer predictions meanwhile.
+/// Loads the saved models, then the data set. A storage that cannot be listed is logged and
+/// left to the sync (`sync_forever`) and to the first request for each model: readiness says
+/// whether this replica can train and answer, not whether the object store is up (a health
+/// check that failed with it would restart every replica at once). A data set that cannot be
+/// loaded is shown by `/ready` and tried again with a growing pause, so one that appears later
+/// (or a network that comes back) makes the service ready without a restart. The saved models
+/// answer predictions meanwhile.
 pub async fn prepare_models(state: AppState) {
+    if let Err(error) = load_saved_models(&state).await {
+        tracing::warn!(
+            error = format!("{error:#}"),
+            "saved models not loaded yet; the sync tries again"
+        );
+    }
     let mut wait = FIRST_RETRY_WAIT;
-    let mut models_loaded = false;
-    loop {
-        let result = if models_loaded {
-            load_dataset(&state).await
-        } else {
-            load_saved_models(&state).await
-        };
-        match result {
-            Ok(()) if models_loaded => return,
-            Ok(()) => {
-                models_loaded = true;
-                continue;
-            }
-            Err(error) => {
-                let problem = format!("{error:#}");
-                tracing::error!(
-                    error = problem,
-                    retry_in_s = wait.as_secs(),
-                    "the model service cannot get ready"
-                );
-                state
-                    .models
-                    .set_problem(format!("{problem} (retrying in {} s)", wait.as_secs()));
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(MAX_RETRY_WAIT);
-            }
-        }
+    while let Err(error) = load_dataset(&state).await {
+        let problem = format!("{error:#}");
+        tracing::error!(
+            error = problem,
+            retry_in_s = wait.as_secs(),
+            "the model service cannot get ready"
+        );
+        state
+            .models
+            .set_problem(format!("{problem} (retrying in {} s)", wait.as_secs()));
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(MAX_RETRY_WAIT);
     }
 }
 

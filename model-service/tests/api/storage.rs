@@ -126,3 +126,28 @@ async fn a_store_that_is_not_an_s3_url_is_refused_with_the_reason() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_replica_whose_bucket_is_down_still_gets_ready_and_says_503_for_a_model_it_lacks() {
+    // Readiness is the replica's own state (the data set): a health check that failed with
+    // the object store would restart every replica at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let unused = tempfile::tempdir().unwrap();
+    let config = Config {
+        model_store: Some(STORE.into()),
+        s3: lifeboat_model_service::config::S3Settings {
+            endpoint: Some(endpoint),
+            allow_http: true,
+            ..Default::default()
+        },
+        ..config(unused.path(), dataset_path())
+    };
+    let app = spawn_with(config, unused).await;
+    app.wait_until_ready().await;
+    let response = app.get(&format!("/models/{}", Uuid::new_v4())).await;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "storage_unavailable");
+}
