@@ -147,6 +147,7 @@ impl Trainer {
 
     async fn run(&self, job: jobs::Claimed) {
         let (id, algorithm) = (job.id, job.spec.estimator.algorithm());
+        tracing::info!(job_id = %id, %algorithm, "training job claimed");
         let started = std::time::Instant::now();
         let outcome = tokio::select! {
             outcome = self.train(id, job.requested_by, &job.spec) => outcome,

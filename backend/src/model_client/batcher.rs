@@ -12,7 +12,7 @@ use lifeboat_api_types::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
     InferenceRequest, InferenceResponse,
 };
-use lifeboat_service_kit::upstream::Upstream;
+use lifeboat_service_kit::upstream::{Upstream, UpstreamError};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
@@ -189,18 +189,32 @@ async fn send(model_service: &Upstream, batch: Vec<Waiting>) {
 }
 
 /// One `POST /inference/batch`: a result for each item, in order.
+///
+/// A prediction changes nothing on the model service, so a batch whose connection broke
+/// before the answer came (the replica stopped mid-call) is sent once more, on another
+/// connection — to another replica when one is up. A call that timed out is not: it has had
+/// its time.
 pub(super) async fn ask(
     model_service: &Upstream,
     items: Vec<BatchItem>,
 ) -> Result<Vec<BatchResult>, ModelServiceError> {
     let count = items.len();
-    let request = call(
-        model_service,
-        Method::POST,
-        "/inference/batch",
-        Some(&InferenceBatch { items }),
-    );
-    let answer = read::<InferenceBatchAnswer>(model_service.send(request).await)?;
+    let batch = InferenceBatch { items };
+    let send = || {
+        let request = call(
+            model_service,
+            Method::POST,
+            "/inference/batch",
+            Some(&batch),
+        );
+        model_service.send(request)
+    };
+    let mut sent = send().await;
+    if let Err(UpstreamError::Failed(error)) = &sent {
+        tracing::warn!(%error, "a prediction batch's connection broke; sending it again");
+        sent = send().await;
+    }
+    let answer = read::<InferenceBatchAnswer>(sent)?;
     if answer.results.len() == count {
         Ok(answer.results)
     } else {
@@ -296,6 +310,41 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         (holders, queued)
+    }
+
+    #[tokio::test]
+    async fn a_batch_whose_connection_breaks_before_the_answer_is_sent_once_more() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&calls);
+        let app = Router::new().route(
+            "/inference/batch",
+            post(
+                move |axum::Json(batch): axum::Json<InferenceBatch>| async move {
+                    // The first call dies with its replica: its connection closes unanswered.
+                    assert!(seen.fetch_add(1, Ordering::SeqCst) > 0, "the replica stops");
+                    let prediction = InferenceResponse::new(
+                        0.9,
+                        Uuid::nil(),
+                        "test".into(),
+                        Algorithm::RandomForest,
+                    );
+                    axum::Json(InferenceBatchAnswer {
+                        results: vec![BatchResult::Ok(prediction); batch.items.len()],
+                    })
+                },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let model_service = Upstream::new(&url, Duration::from_secs(1), Duration::from_secs(10));
+        let items = vec![BatchItem {
+            request_id: None,
+            request: passenger(),
+        }];
+        let results = ask(&model_service.unwrap(), items).await.unwrap();
+        assert_eq!(results.len(), 1);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
