@@ -42,7 +42,10 @@ fi
 stage "fmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "tests + coverage gate" scripts/coverage.sh
-stage "promtool check config" promtool check config prometheus/prometheus.yml
+stage "promtool check config" promtool check config prometheus/prometheus.yml prometheus/swarm.yml
 stage "promtool test rules" promtool test rules prometheus/alerts.test.yml
 stage "release tooling tests" python3 -m unittest discover -s tests/release
+# The swarm stack file checked against the compose schema, deploy keys included (the deploy
+# itself: bench/swarm-drill.sh).
+stage "swarm stack config" docker compose -f deploy/swarm/stack.yml config --quiet
 stage "compose stack + e2e" scripts/compose-e2e.sh
