@@ -259,6 +259,15 @@ mod tests {
     use tokio::task::JoinHandle;
     use uuid::Uuid;
 
+    /// The test model service's answer: every passenger of `batch` survives.
+    fn survives_all(batch: &InferenceBatch) -> InferenceBatchAnswer {
+        let prediction =
+            InferenceResponse::new(0.9, Uuid::nil(), "test".into(), Algorithm::RandomForest);
+        InferenceBatchAnswer {
+            results: vec![BatchResult::Ok(prediction); batch.items.len()],
+        }
+    }
+
     /// A model service whose first two batches wait until `release` is notified (they stand
     /// for slow calls); later ones are answered at once. Counts the batches it receives.
     async fn slow_model_service(release: Arc<Notify>, received: Arc<AtomicUsize>) -> Upstream {
@@ -269,15 +278,7 @@ mod tests {
                     if received.fetch_add(1, Ordering::SeqCst) < BATCHES_IN_FLIGHT {
                         release.notified().await;
                     }
-                    let prediction = InferenceResponse::new(
-                        0.9,
-                        Uuid::nil(),
-                        "test".into(),
-                        Algorithm::RandomForest,
-                    );
-                    axum::Json(InferenceBatchAnswer {
-                        results: vec![BatchResult::Ok(prediction); batch.items.len()],
-                    })
+                    axum::Json(survives_all(&batch))
                 },
             ),
         );
@@ -322,15 +323,7 @@ mod tests {
                 move |axum::Json(batch): axum::Json<InferenceBatch>| async move {
                     // The first call dies with its replica: its connection closes unanswered.
                     assert!(seen.fetch_add(1, Ordering::SeqCst) > 0, "the replica stops");
-                    let prediction = InferenceResponse::new(
-                        0.9,
-                        Uuid::nil(),
-                        "test".into(),
-                        Algorithm::RandomForest,
-                    );
-                    axum::Json(InferenceBatchAnswer {
-                        results: vec![BatchResult::Ok(prediction); batch.items.len()],
-                    })
+                    axum::Json(survives_all(&batch))
                 },
             ),
         );
