@@ -79,7 +79,7 @@ PY
 
 echo "2. a 10,000-row file through $base (native release binaries)" >&2
 "$root/scripts/local-stack.sh" start >/dev/null
-dataset=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
+dataset=$root/data/titanic.csv
 { head -n 1 "$dataset"; for _ in $(seq 12); do tail -n +2 "$dataset"; done | head -n 10000; } >"$work/file.csv"
 t=$(token)
 times=()

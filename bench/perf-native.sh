@@ -2,7 +2,7 @@
 # The performance run on this machine: the three release binaries on loopback (web port 8080
 # in front, backend 8000, model service 8001), a fresh database and model folder, then
 # bench/perf.py, then everything stopped. Needs the local PostgreSQL (scripts/setup-test-env.sh
-# starts it), oha (cargo install --locked oha) and the data set (LIFEBOAT_DATASET_PATH).
+# starts it) and oha (cargo install --locked oha).
 #
 #   bench/perf-native.sh             the whole table, then the bare chain (about 13 minutes)
 #   RUST_LOG=warn bench/perf-native.sh   the same without the per-request access lines

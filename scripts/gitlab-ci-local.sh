@@ -7,8 +7,7 @@
 # Arguments go to gitlab-ci-local unchanged. Works without a container registry: the images
 # the jobs name must be here (../shared/offline-images/build.sh makes rust, debian and
 # postgres), and gitlab-ci-local's two helper images are built from
-# ci/gitlab-ci-local.Dockerfile. The test job gets the data set bind-mounted from
-# LIFEBOAT_DATASET_PATH (default ../shared/data/titanic.csv) instead of downloading it.
+# ci/gitlab-ci-local.Dockerfile.
 # gitlab-ci-local 4.72.0 is the newest that runs on Node.js 20 (Debian's is older still:
 # install Node.js 20+ first).
 set -euo pipefail
@@ -33,13 +32,9 @@ for target in helper wait; do
       -f ci/gitlab-ci-local.Dockerfile ci >/dev/null
 done
 
-dataset=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
-dataset_dir=$(cd "$(dirname "$dataset")" && pwd)
 exec "$bin" \
   --helper-image lifeboat-ci/gitlab-ci-local-helper \
   --wait-image lifeboat-ci/gitlab-ci-local-wait \
   --pull-policy if-not-present \
-  --volume "$dataset_dir:/dataset:ro" \
-  --variable "LIFEBOAT_DATASET_PATH=/dataset/$(basename "$dataset")" \
   --timestamps \
   "$@"

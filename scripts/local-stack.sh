@@ -4,7 +4,7 @@
 #
 # Settings (environment): LIFEBOAT_BIN_DIR (default target/debug), LIFEBOAT_STACK_DIR
 # (logs, pids, models, the generated JWT secret; default target/local-stack),
-# LIFEBOAT_DATASET_PATH, DATABASE_URL, ADMIN_EMAIL / ADMIN_PASSWORD (default
+# DATASET_PATH (default: the copy built into the model service), DATABASE_URL, ADMIN_EMAIL / ADMIN_PASSWORD (default
 # admin@lifeboat.test / local-admin-password), and the ports FRONTEND_PORT / BACKEND_PORT /
 # MODEL_SERVICE_PORT (18080 / 18000 / 18001), FRONTEND_METRICS_PORT (the web port + 2: where the
 # frontend service answers /metrics). Sign-ups are limited to 1,000 per hour per
@@ -30,8 +30,7 @@ fi
 start() {
   mkdir -p "$dir/models" ${sockets:+"$sockets"}
   env "${model_socket[@]}" MODEL_SERVICE_HOST=127.0.0.1 MODEL_SERVICE_PORT=$ms \
-    MODEL_DIR="$dir/models" \
-    DATASET_PATH=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv} \
+    MODEL_DIR="$dir/models" DATASET_PATH=${DATASET_PATH:-$dir/no-data-set-here.csv} \
     "$bin/lifeboat-model-service" >"$dir/model-service.log" 2>&1 &
   echo $! >"$dir/model-service.pid"
   env "${backend_socket[@]}" BACKEND_HOST=127.0.0.1 BACKEND_PORT=$be \

@@ -2,19 +2,17 @@
 # Lifeboat on a Docker Swarm (deploy/swarm/stack.yml, stack name `lifeboat`).
 #
 #   scripts/swarm.sh up        a swarm if this engine is in none (`docker swarm init`), the
-#                              images built, the secrets and the data set's config created
-#                              when missing, the stack deployed; waits until every replica
+#                              images built, the secrets created when missing, the stack deployed; waits until every replica
 #                              is running and healthy
 #   scripts/swarm.sh update [SERVICE…]
 #                              rebuilds the images and rolls SERVICE (default: backend,
 #                              model-service, frontend) onto them, one task at a time
 #   scripts/swarm.sh status    the services and their tasks
 #   scripts/swarm.sh down [--leave]
-#                              removes the stack; --leave also removes its secrets, config
+#                              removes the stack; --leave also removes its secrets, configs
 #                              and volumes and leaves the swarm (what a test run does)
 #
-# Settings: LIFEBOAT_DATASET_PATH (the Titanic training set; default ../shared/data/titanic.csv,
-# else downloaded from DATASET_URL and checked), LIFEBOAT_PORT (8080), BACKEND_REPLICAS and
+# Settings: LIFEBOAT_PORT (8080), BACKEND_REPLICAS and
 # MODEL_SERVICE_REPLICAS (2), ADMIN_EMAIL (admin@lifeboat.local) and ADMIN_PASSWORD (else a
 # random one, written to $LIFEBOAT_SWARM_DIR/admin_password), ANONYMOUS_INFERENCE_RATE_PER_SECOND,
 # LIFEBOAT_SWARM_DIR (~/.lifeboat-swarm: the generated passwords, mode 600).
@@ -87,20 +85,6 @@ ensure_secrets() {
   secret s3_secret_key "$(random)"
 }
 
-ensure_dataset() {
-  if docker config inspect lifeboat_titanic_csv >/dev/null 2>&1; then return; fi
-  local path=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
-  if [ ! -f "$path" ]; then
-    path=$state/titanic.csv
-    scripts/fetch-dataset.sh "$path" >&2
-  fi
-  # Checked here as the model service would: a config cannot be changed once created.
-  echo "${DATASET_SHA256:-4a437fde05fe5264e1701a7387ac6fb75393772ba38bb2c9c566405af5af4bd7}  $path" \
-    | sha256sum --check --status || { log "$path is not the Titanic training set"; exit 1; }
-  docker config create lifeboat_titanic_csv "$path" >/dev/null
-  log "config lifeboat_titanic_csv created from $path"
-}
-
 # Deploys and waits until every service has converged: a changed setting rolls through
 # every task before this returns.
 deploy() {
@@ -139,7 +123,6 @@ case "${1:-}" in
     ensure_swarm
     build_images
     ensure_secrets
-    ensure_dataset
     deploy
     wait_healthy
     ;;

@@ -3,8 +3,7 @@
 //! and the whole what-if answer with the counterfactual search; and training, the fit alone
 //! beside the whole training call with its evaluation (5-fold cross-validation, curves,
 //! permutation importance with 10 repeats):
-//! `cargo bench -p lifeboat-model-service` (the data set comes from `LIFEBOAT_DATASET_PATH`,
-//! else `../shared/data/titanic.csv` beside the checkout).
+//! `cargo bench -p lifeboat-model-service` (on the data set built into the service).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex};
@@ -15,7 +14,7 @@ use lifeboat_model_service::ml::what_if::{Grid, curves, what_if};
 use std::hint::black_box;
 
 fn titanic() -> dataset::Dataset {
-    dataset::read_titanic(&dataset::development_copy()).expect("the Titanic data set")
+    dataset::built_in()
 }
 
 const PASSENGER: Passenger = Passenger {

@@ -14,11 +14,12 @@ use lifeboat_model_service::ml::train::{FOLD_SEED, default_request, train, train
 use std::path::PathBuf;
 
 fn main() {
-    let path = std::env::args_os()
+    // A path given is read (and checked as the service checks it); else the built-in copy.
+    let data = std::env::args_os()
         .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(dataset::development_copy);
-    let data = dataset::read_titanic(&path).expect("the Titanic data set (pass its path)");
+        .map_or_else(dataset::built_in, |path| {
+            dataset::read_titanic(&PathBuf::from(path)).expect("the Titanic data set at that path")
+        });
     let training_rows = training_records(&data);
     let folds = EvaluationParams::default().folds;
 

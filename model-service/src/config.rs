@@ -5,10 +5,6 @@ use clap::Parser;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
-/// Where the public copy of the Kaggle Titanic `train.csv` is downloaded from by default.
-pub const DEFAULT_DATASET_URL: &str =
-    "https://raw.githubusercontent.com/datasciencedojo/datasets/master/titanic.csv";
-
 /// The region asked of an S3-compatible server that does not care which.
 pub const DEFAULT_S3_REGION: &str = "us-east-1";
 
@@ -71,12 +67,10 @@ pub struct Config {
     /// (`MODEL_SERVICE_URL=unix:/path`); none by default.
     #[arg(long, env = "MODEL_SERVICE_SOCKET")]
     pub socket: Option<PathBuf>,
-    /// The training set; downloaded from `dataset_url` when missing.
+    /// The training set, read when a file is there (a mounted folder, or the copy an earlier
+    /// version downloaded); otherwise the copy built into the service is used.
     #[arg(long, env = "DATASET_PATH", default_value = "/data/titanic.csv")]
     pub dataset_path: PathBuf,
-    /// Where to download the training set from when `dataset_path` is missing.
-    #[arg(long, env = "DATASET_URL", default_value = DEFAULT_DATASET_URL)]
-    pub dataset_url: String,
     /// The sha256 the training set must have.
     #[arg(long, env = "DATASET_SHA256", default_value = TITANIC_SHA256)]
     pub dataset_sha256: String,
@@ -92,4 +86,11 @@ pub struct Config {
     /// How many models may train at once; more training requests get 429.
     #[arg(long, env = "TRAINING_SLOTS", default_value_t = 1)]
     pub training_slots: usize,
+}
+
+impl Config {
+    /// `MODEL_STORE`, unless unset or empty (compose passes `${MODEL_STORE:-}`).
+    pub fn model_store(&self) -> Option<&str> {
+        self.model_store.as_deref().filter(|s| !s.is_empty())
+    }
 }

@@ -29,8 +29,7 @@ impl Application {
         describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
         let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
-        let storage =
-            ArtifactStorage::open(config.model_store.as_deref(), &config.s3, &config.model_dir)?;
+        let storage = ArtifactStorage::open(config.model_store(), &config.s3, &config.model_dir)?;
         tracing::info!(location = storage.location(), "model storage");
         let state = AppState {
             storage,
@@ -213,14 +212,15 @@ async fn sync_forever(state: AppState) {
 
 async fn load_dataset(state: &AppState) -> anyhow::Result<()> {
     let config = &state.config;
-    let dataset = dataset::fetch(
-        &config.dataset_path,
-        &config.dataset_url,
-        &config.dataset_sha256,
-    )
-    .await
-    .context("data set")?;
-    tracing::info!(rows = dataset.records.len(), "data set ready");
+    let dataset = dataset::load(&config.dataset_path, &config.dataset_sha256)
+        .await
+        .context("data set")?;
+    tracing::info!(
+        rows = dataset.records.len(),
+        source = %dataset.source,
+        sha256 = %dataset.sha256,
+        "data set ready"
+    );
     state.models.set_dataset(dataset);
     Ok(())
 }

@@ -4,10 +4,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::PathBuf;
 
-/// The shared Titanic training set (see `development_copy`).
-pub fn dataset_path() -> PathBuf {
-    lifeboat_model_service::ml::dataset::development_copy()
-}
+pub use lifeboat_test_support::dataset_path;
 
 pub const ADMIN_EMAIL: &str = "admin@lifeboat.test";
 pub const ADMIN_PASSWORD: &str = "cross-service-admin";

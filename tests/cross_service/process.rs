@@ -33,7 +33,6 @@ impl ModelServiceProcess {
             .env("MODEL_SERVICE_HOST", "127.0.0.1")
             .env("MODEL_SERVICE_PORT", port.to_string())
             .env("DATASET_PATH", dataset_path())
-            .env("DATASET_URL", "http://127.0.0.1:9/not-used")
             .env("MODEL_DIR", model_dir)
             .env("RUST_LOG", "warn,lifeboat_service_kit::server=info")
             .stdout(Stdio::piped())

@@ -1,17 +1,21 @@
-//! The Titanic training set: fetched once, checked against its sha256, parsed into records.
+//! The Titanic training set: built into the service, or read from a file, checked against
+//! its sha256, parsed into records.
 
 use crate::ml::files::sha256_hex;
 use lifeboat_api_types::{Embarked, Passenger, Sex};
+use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// sha256 of the Kaggle Titanic `train.csv` (891 passengers) that Lifeboat is built on.
 pub const TITANIC_SHA256: &str = "4a437fde05fe5264e1701a7387ac6fb75393772ba38bb2c9c566405af5af4bd7";
 
+/// That file's bytes, from the repository (`data/titanic.csv`, provenance in
+/// `data/README.md`): a build, a first start and the tests need no download.
+pub const BUILT_IN: &[u8] = include_bytes!("../../../data/titanic.csv");
+
 const REQUIRED_COLUMNS: [&str; 8] = [
     "Survived", "Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked",
 ];
-const MAX_DOWNLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 /// Why the data set cannot be used. Every variant says what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -21,15 +25,15 @@ pub enum DatasetError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot write the downloaded data set to {path}: {source}")]
-    Write {
-        path: String,
-        source: std::io::Error,
+    #[error(
+        "the data set from {from} has sha256 {actual}, expected {expected} (DATASET_SHA256): \
+         wrong or damaged file"
+    )]
+    Checksum {
+        from: Source,
+        expected: String,
+        actual: String,
     },
-    #[error("cannot download the data set from {url}: {reason}")]
-    Download { url: String, reason: String },
-    #[error("the data set's sha256 is {actual}, expected {expected}: wrong or damaged file")]
-    Checksum { expected: String, actual: String },
     #[error("the data set has no column {0:?}")]
     MissingColumn(&'static str),
     #[error("the data set's line {line} has a bad {column}: {value:?}")]
@@ -51,115 +55,79 @@ pub struct Record {
     pub survived: bool,
 }
 
-/// The parsed data set and the sha256 of the bytes it came from.
+/// Where the data set's bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file at the configured path.
+    File(PathBuf),
+    /// [`BUILT_IN`], used when no file is at the configured path.
+    BuiltIn,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "{}", path.display()),
+            Self::BuiltIn => f.write_str("the copy built into the service"),
+        }
+    }
+}
+
+/// The parsed data set, the sha256 of the bytes it came from, and where they came from.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub records: Vec<Record>,
     pub sha256: String,
+    pub source: Source,
 }
 
-/// The data set on a developer's machine, for tests, benchmarks and scripts:
-/// `LIFEBOAT_DATASET_PATH`, else the shared copy beside the checkout
-/// (`../shared/data/titanic.csv`). The product itself takes its path from its configuration.
-pub fn development_copy() -> PathBuf {
-    std::env::var_os("LIFEBOAT_DATASET_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/titanic.csv")
-        })
+/// The built-in copy, parsed: for tests, benchmarks and scripts.
+pub fn built_in() -> Dataset {
+    from_bytes(BUILT_IN, Source::BuiltIn, TITANIC_SHA256)
+        .expect("the built-in data set is the file its sha256 names")
 }
 
 /// Reads the Titanic data set at `path` and checks its sha256, blocking: for benchmarks and
-/// scripts (the service itself uses [`fetch`]).
+/// scripts given a path (the service itself uses [`load`]).
 pub fn read_titanic(path: &Path) -> Result<Dataset, DatasetError> {
     let bytes = std::fs::read(path).map_err(|source| DatasetError::Read {
         path: path.display().to_string(),
         source,
     })?;
-    let sha256 = verify(&bytes, TITANIC_SHA256)?;
-    Ok(Dataset {
-        records: parse(&bytes)?,
-        sha256,
-    })
+    from_bytes(&bytes, Source::File(path.to_owned()), TITANIC_SHA256)
 }
 
-/// Reads the data set from `path`, downloading it from `url` first when the file is missing,
-/// and refuses it unless its sha256 is `expected_sha256`.
-pub async fn fetch(path: &Path, url: &str, expected_sha256: &str) -> Result<Dataset, DatasetError> {
-    let bytes = match tokio::fs::read(path).await {
-        Ok(bytes) => bytes,
+/// The data set the service trains on: the file at `path` when one is there (a folder the
+/// operator mounted, or the copy an earlier version downloaded), else [`BUILT_IN`]. Either
+/// is refused unless its sha256 is `expected_sha256`; a file that is there but unreadable
+/// or wrong is an error, never quietly replaced by the built-in copy.
+pub async fn load(path: &Path, expected_sha256: &str) -> Result<Dataset, DatasetError> {
+    match tokio::fs::read(path).await {
+        Ok(bytes) => from_bytes(&bytes, Source::File(path.to_owned()), expected_sha256),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            tracing::info!(path = %path.display(), url, "data set missing, downloading it");
-            let bytes = download(url).await?;
-            verify(&bytes, expected_sha256)?;
-            write_atomically(path, &bytes).await?;
-            bytes
+            from_bytes(BUILT_IN, Source::BuiltIn, expected_sha256)
         }
-        Err(source) => {
-            return Err(DatasetError::Read {
-                path: path.display().to_string(),
-                source,
-            });
-        }
-    };
-    let sha256 = verify(&bytes, expected_sha256)?;
-    let records = parse(&bytes)?;
-    Ok(Dataset { records, sha256 })
+        Err(source) => Err(DatasetError::Read {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
 }
 
-fn verify(bytes: &[u8], expected: &str) -> Result<String, DatasetError> {
+fn from_bytes(bytes: &[u8], source: Source, expected: &str) -> Result<Dataset, DatasetError> {
     let actual = sha256_hex(bytes);
-    if actual.eq_ignore_ascii_case(expected) {
-        Ok(actual)
-    } else {
-        Err(DatasetError::Checksum {
+    if !actual.eq_ignore_ascii_case(expected) {
+        return Err(DatasetError::Checksum {
+            from: source,
             expected: expected.to_owned(),
             actual,
-        })
+        });
     }
-}
-
-async fn download(url: &str) -> Result<Vec<u8>, DatasetError> {
-    let fail = |reason: String| DatasetError::Download {
-        url: url.to_owned(),
-        reason,
-    };
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| fail(e.to_string()))?;
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| fail(e.to_string()))?;
-    if response
-        .content_length()
-        .is_some_and(|len| len > MAX_DOWNLOAD_BYTES as u64)
-    {
-        return Err(fail("larger than 10 MiB".into()));
-    }
-    let bytes = response.bytes().await.map_err(|e| fail(e.to_string()))?;
-    if bytes.len() > MAX_DOWNLOAD_BYTES {
-        return Err(fail("larger than 10 MiB".into()));
-    }
-    Ok(bytes.to_vec())
-}
-
-async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
-    let path = path.to_owned();
-    let bytes = bytes.to_vec();
-    let display = path.display().to_string();
-    tokio::task::spawn_blocking(move || crate::ml::files::write_atomically(&path, &bytes))
-        .await
-        .map_err(|e| std::io::Error::other(e.to_string()))
-        .and_then(|r| r)
-        .map_err(|source| DatasetError::Write {
-            path: display,
-            source,
-        })
+    Ok(Dataset {
+        records: parse(bytes)?,
+        sha256: actual,
+        source,
+    })
 }
 
 /// Parses the Kaggle `train.csv` layout. Columns are found by name, so their order and any
@@ -302,80 +270,75 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_file_with_the_wrong_checksum_is_refused() {
+    async fn a_file_with_the_wrong_checksum_is_refused_not_replaced_by_the_built_in_copy() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("titanic.csv");
         std::fs::write(&path, csv("1,0,3,A,male,22,1,0,T,7.25,,S\n")).unwrap();
-        let err = fetch(&path, "http://127.0.0.1:9/unused", TITANIC_SHA256)
-            .await
-            .unwrap_err();
-        assert!(matches!(err, DatasetError::Checksum { .. }), "{err}");
+        let err = load(&path, TITANIC_SHA256).await.unwrap_err();
+        match err {
+            DatasetError::Checksum { from, .. } => assert_eq!(from, Source::File(path)),
+            other => panic!("expected a checksum error, got {other}"),
+        }
     }
 
     #[tokio::test]
-    async fn a_file_with_the_right_checksum_is_loaded() {
+    async fn a_file_with_the_right_checksum_is_read_from_its_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("titanic.csv");
         let bytes = csv("1,0,3,A,male,22,1,0,T,7.25,,S\n");
         std::fs::write(&path, &bytes).unwrap();
-        let dataset = fetch(&path, "http://127.0.0.1:9/unused", &sha256_hex(&bytes))
-            .await
-            .unwrap();
+        let dataset = load(&path, &sha256_hex(&bytes)).await.unwrap();
         assert_eq!(dataset.records.len(), 1);
         assert_eq!(dataset.sha256, sha256_hex(&bytes));
+        assert_eq!(dataset.source, Source::File(path));
     }
 
     #[tokio::test]
-    async fn a_missing_file_is_downloaded_checked_and_kept() {
-        let bytes = csv("1,1,1,A,female,30,0,0,T,80,,C\n");
-        let url = serve_once(bytes.clone()).await;
+    async fn with_no_file_at_the_path_the_built_in_copy_is_used() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("titanic.csv");
-        let dataset = fetch(&path, &url, &sha256_hex(&bytes)).await.unwrap();
-        assert_eq!(dataset.records.len(), 1);
-        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        let dataset = load(&dir.path().join("titanic.csv"), TITANIC_SHA256)
+            .await
+            .unwrap();
+        assert_eq!(dataset.source, Source::BuiltIn);
+        assert_eq!(dataset.records.len(), 891);
+        assert_eq!(dataset.sha256, TITANIC_SHA256);
     }
 
     #[tokio::test]
-    async fn a_download_with_the_wrong_checksum_is_not_kept() {
-        let url = serve_once(csv("1,1,1,A,female,30,0,0,T,80,,C\n")).await;
+    async fn with_no_file_and_another_expected_checksum_the_built_in_copy_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("titanic.csv");
-        let err = fetch(&path, &url, TITANIC_SHA256).await.unwrap_err();
-        assert!(matches!(err, DatasetError::Checksum { .. }), "{err}");
-        assert!(!path.exists());
-    }
-
-    #[tokio::test]
-    async fn an_unreachable_download_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let err = fetch(
-            &dir.path().join("titanic.csv"),
-            &format!("http://127.0.0.1:{port}/titanic.csv"),
-            TITANIC_SHA256,
-        )
-        .await
-        .unwrap_err();
-        assert!(matches!(err, DatasetError::Download { .. }), "{err}");
-    }
-
-    /// A real HTTP server on a free loopback port that serves `body` at /titanic.csv.
-    async fn serve_once(body: Vec<u8>) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = axum::Router::new().route(
-            "/titanic.csv",
-            axum::routing::get(move || {
-                let body = body.clone();
-                async move { body }
-            }),
+        let err = load(&dir.path().join("titanic.csv"), &"0".repeat(64))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DatasetError::Checksum {
+                    from: Source::BuiltIn,
+                    ..
+                }
+            ),
+            "{err}"
         );
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        format!("http://{addr}/titanic.csv")
+    }
+
+    #[tokio::test]
+    async fn a_path_that_cannot_be_read_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should be: there, but not readable as a file.
+        let err = load(dir.path(), TITANIC_SHA256).await.unwrap_err();
+        assert!(matches!(err, DatasetError::Read { .. }), "{err}");
+        assert!(err.to_string().contains(&dir.path().display().to_string()));
+    }
+
+    #[test]
+    fn the_built_in_copy_is_the_kaggle_training_set() {
+        let dataset = built_in();
+        assert_eq!(dataset.records.len(), 891);
+        assert_eq!(
+            dataset.records.iter().filter(|r| r.survived).count(),
+            342,
+            "Kaggle's train.csv has 342 survivors"
+        );
     }
 }

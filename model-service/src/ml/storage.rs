@@ -114,7 +114,8 @@ impl ArtifactStorage {
                 retry_timeout: RETRY_TIMEOUT,
                 ..RetryConfig::default()
             });
-        if let Some(endpoint) = &s3.endpoint {
+        // Empty is unset: compose passes `${AWS_ENDPOINT:-}`.
+        if let Some(endpoint) = s3.endpoint.as_deref().filter(|e| !e.is_empty()) {
             builder = builder.with_endpoint(endpoint);
         }
         let secret = |value: &Option<String>, file: &Option<std::path::PathBuf>, variable| {

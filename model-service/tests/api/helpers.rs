@@ -2,7 +2,7 @@
 
 use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex, TrainedModel};
 use lifeboat_model_service::ml::artifact::file_name;
-use lifeboat_model_service::ml::dataset::{self, TITANIC_SHA256};
+use lifeboat_model_service::ml::dataset;
 use lifeboat_model_service::ml::train;
 use lifeboat_model_service::ml::{Dataset, ModelArtifact};
 use lifeboat_model_service::{Application, Config};
@@ -11,17 +11,11 @@ use serde_json::json;
 use std::path::PathBuf;
 use uuid::Uuid;
 
-/// The shared Titanic training set (see `development_copy`).
-pub fn dataset_path() -> PathBuf {
-    lifeboat_model_service::ml::dataset::development_copy()
-}
+pub use lifeboat_test_support::dataset_path;
 
 /// The real data set, checked against its sha256.
 pub async fn titanic() -> Dataset {
-    let path = dataset_path();
-    dataset::fetch(&path, "http://127.0.0.1:9/not-used", TITANIC_SHA256)
-        .await
-        .unwrap_or_else(|e| panic!("the Titanic data set is needed at {}: {e}", path.display()))
+    dataset::built_in()
 }
 
 /// A running model service and the folder its models live in.

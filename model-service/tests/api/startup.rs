@@ -1,7 +1,9 @@
-//! Start-up: load saved models, clean up after a crash, load the data set (or say why not).
+//! Start-up: load saved models, clean up after a crash, load the data set (a file, else the
+//! copy built in) or say why not.
 
 use crate::helpers::{config, dataset_path, eventually, spawn_app, spawn_with};
 use lifeboat_api_types::Algorithm;
+use lifeboat_model_service::ml::dataset::TITANIC_SHA256;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -18,16 +20,17 @@ async fn health_answers_at_once_and_ready_once_the_data_set_is_loaded() {
 }
 
 #[tokio::test]
-async fn a_restarted_service_serves_its_saved_models_even_without_the_data_set() {
+async fn a_restarted_service_serves_its_saved_models_even_with_a_wrong_data_set() {
     let first = spawn_app().await;
     let model = first.train_default(Algorithm::Svm).await;
     let ask = json!({"pclass":2,"sex":"female","sibsp":0,"parch":0,"model_id": model.id});
     let before: Value = first.infer(ask.clone()).await.json().await.unwrap();
 
-    // Same model folder, and a data set path that does not exist.
+    // Same model folder, and a file at the data set's path that is not the data set.
     let dir = first.model_dir;
-    let missing = dir.path().join("no-such.csv");
-    let second = spawn_with(config(dir.path(), missing), dir).await;
+    let wrong = dir.path().join("wrong.csv");
+    std::fs::write(&wrong, "Survived,Pclass\n1,1\n").unwrap();
+    let second = spawn_with(config(dir.path(), wrong), dir).await;
     let after: Value = eventually("the saved model answering", async || {
         let response = second.infer(ask.clone()).await;
         (response.status() == 200).then_some(response.json().await.unwrap())
@@ -77,13 +80,40 @@ async fn a_wrong_data_set_keeps_the_service_up_and_unready_with_the_reason() {
 }
 
 #[tokio::test]
-async fn a_data_set_that_appears_later_makes_the_service_ready_without_a_restart() {
+async fn a_data_set_file_that_is_mended_later_makes_the_service_ready_without_a_restart() {
     let model_dir = tempfile::tempdir().unwrap();
     let later = model_dir.path().join("data/titanic.csv");
+    std::fs::create_dir_all(later.parent().unwrap()).unwrap();
+    std::fs::write(&later, "Survived,Pclass\n1,1\n").unwrap();
     let app = spawn_with(config(model_dir.path(), later.clone()), model_dir).await;
     assert_eq!(app.get("/ready").await.status(), 503);
 
-    std::fs::create_dir_all(later.parent().unwrap()).unwrap();
     std::fs::copy(dataset_path(), &later).unwrap();
     app.wait_until_ready().await;
+}
+
+#[tokio::test]
+async fn a_new_install_with_an_empty_data_folder_is_ready_on_the_built_in_copy() {
+    let model_dir = tempfile::tempdir().unwrap();
+    let empty = model_dir.path().join("data/titanic.csv");
+    let app = spawn_with(config(model_dir.path(), empty), model_dir).await;
+    app.wait_until_ready().await;
+    let summary: Value = app.get("/dataset/summary").await.json().await.unwrap();
+    assert_eq!(summary["sha256"], TITANIC_SHA256);
+    assert_eq!(summary["passengers"], 891);
+    app.train_default(Algorithm::RandomForest).await;
+}
+
+#[tokio::test]
+async fn an_upgraded_install_whose_data_volume_holds_the_downloaded_copy_starts_from_it() {
+    // What versions up to 0.9.0-rc2 left on the lifeboat-data volume: the same file.
+    let model_dir = tempfile::tempdir().unwrap();
+    let downloaded = model_dir.path().join("data/titanic.csv");
+    std::fs::create_dir_all(downloaded.parent().unwrap()).unwrap();
+    std::fs::copy(dataset_path(), &downloaded).unwrap();
+    let app = spawn_with(config(model_dir.path(), downloaded), model_dir).await;
+    app.wait_until_ready().await;
+    let summary: Value = app.get("/dataset/summary").await.json().await.unwrap();
+    assert_eq!(summary["sha256"], TITANIC_SHA256);
+    app.train_default(Algorithm::Svm).await;
 }
