@@ -59,11 +59,13 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=120s --retries=3 \
 ENTRYPOINT ["lifeboat-model-service"]
 
 FROM runtime AS backend
-# Holds the generated JWT secret when none is configured (a volume in compose).
+# Holds the generated JWT secret when none is configured, and the first admin's generated
+# password when no admin is (a volume in compose that only the backend mounts).
 RUN mkdir -p /secrets && chown lifeboat:lifeboat /secrets && chmod 700 /secrets
 COPY --from=build /out/bin/lifeboat-backend /usr/local/bin/
 USER lifeboat
-ENV BACKEND_PORT=8000 JWT_SECRET_FILE=/secrets/jwt_secret
+ENV BACKEND_PORT=8000 JWT_SECRET_FILE=/secrets/jwt_secret \
+    INITIAL_ADMIN_PASSWORD_FILE=/secrets/initial_admin_password
 EXPOSE 8000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
   CMD ["lifeboat-backend", "healthcheck", "/ready"]

@@ -66,7 +66,8 @@ pub struct Config {
     /// Where the generated JWT secret is kept when `JWT_SECRET` is not set.
     #[arg(long, env = "JWT_SECRET_FILE")]
     pub jwt_secret_file: Option<PathBuf>,
-    /// E-mail of the admin account made (or promoted) at start-up, with `ADMIN_PASSWORD`.
+    /// E-mail of the admin account made (or promoted) at start-up, with `ADMIN_PASSWORD`;
+    /// without it, the e-mail of a generated first admin (`INITIAL_ADMIN_PASSWORD_FILE`).
     #[arg(long, env = "ADMIN_EMAIL")]
     pub admin_email: Option<String>,
     /// Password of that admin account when it is created; never changes an existing one.
@@ -75,6 +76,10 @@ pub struct Config {
     /// A file holding that password (a Swarm secret), read when `ADMIN_PASSWORD` is unset.
     #[arg(long, env = "ADMIN_PASSWORD_FILE")]
     pub admin_password_file: Option<PathBuf>,
+    /// When no admin exists and none is configured, one is created (`ADMIN_EMAIL`, else
+    /// `admin@lifeboat.local`) with a random password written to this file. Unset: none.
+    #[arg(long, env = "INITIAL_ADMIN_PASSWORD_FILE")]
+    pub initial_admin_password_file: Option<PathBuf>,
     /// Sign-ups allowed per client address per hour; 0 for no limit.
     #[arg(long, env = "SIGNUP_RATE_PER_HOUR", default_value_t = 30)]
     pub signup_rate_per_hour: u32,

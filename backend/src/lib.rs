@@ -12,6 +12,7 @@ pub mod config;
 pub mod csv_cell;
 pub mod db;
 pub mod error;
+pub mod first_admin;
 pub mod gauges;
 pub mod history;
 pub mod model_client;

@@ -2,9 +2,8 @@
 //! client, the listener; then serving until SIGTERM.
 
 use crate::active::ActiveModels;
-use crate::auth::{Email, JwtKeys, LiveSessions, Password, hash_password, load_or_create_secret};
+use crate::auth::{JwtKeys, LiveSessions, load_or_create_secret};
 use crate::config::Config;
-use crate::db::users;
 use crate::history::{self, Recorder, RecorderTask};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
@@ -54,7 +53,7 @@ impl Application {
     pub async fn build_with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
         describe_metrics();
         let jwt = JwtKeys::new(&jwt_secret(&config)?)?;
-        seed_admin(&config, &db).await?;
+        crate::first_admin::ensure(&config, &db).await?;
         tokio::task::spawn_blocking(crate::auth::warm_up_password_checks);
         let model = ModelClient::new(
             &config.model_service_url,
@@ -200,40 +199,6 @@ fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
         Some(path) => load_or_create_secret(path),
         None => anyhow::bail!("set JWT_SECRET (32+ bytes) or JWT_SECRET_FILE"),
     }
-}
-
-/// Creates or promotes the admin named by `ADMIN_EMAIL` / `ADMIN_PASSWORD` (or
-/// `ADMIN_PASSWORD_FILE`). Idempotent; an
-/// existing account keeps its password. Without them, says how to get an admin.
-async fn seed_admin(config: &Config, db: &PgPool) -> anyhow::Result<()> {
-    let email = config
-        .admin_email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    let password = config
-        .admin_password()?
-        .map(|p| p.expose_secret().to_owned())
-        .filter(|p| !p.is_empty());
-    let (Some(email), Some(password)) = (email, password) else {
-        tracing::warn!(
-            "no admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (e.g. in .env) or \
-             ADMIN_PASSWORD_FILE and restart the backend to create one"
-        );
-        return Ok(());
-    };
-    let email = Email::parse(email).map_err(|reason| anyhow::anyhow!("ADMIN_EMAIL {reason}"))?;
-    let password =
-        Password::parse(password).map_err(|reason| anyhow::anyhow!("ADMIN_PASSWORD {reason}"))?;
-    let mut conn = db.acquire().await.context("cannot reach the database")?;
-    let hash = if users::exists(&mut conn, email.as_str()).await? {
-        String::new()
-    } else {
-        hash_password(password).await?
-    };
-    let admin = users::ensure_admin(&mut conn, email.as_str(), &hash).await?;
-    tracing::info!(user_id = %admin.id, "admin account ready");
-    Ok(())
 }
 
 /// Applies `migrations/`, waiting for Postgres to come up for at most a minute.

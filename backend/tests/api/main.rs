@@ -7,6 +7,7 @@ mod access;
 mod account;
 mod auth;
 mod database_restart;
+mod first_admin;
 mod health;
 mod helpers;
 mod history;

@@ -4,7 +4,7 @@
 //! happens in the background, the passenger the tests ask about, and an S3-compatible
 //! server for the model storage's bucket tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How long [`eventually`] waits: long enough for a slow, shared machine, so a test fails
@@ -52,6 +52,7 @@ pub fn backend_config(model_service_url: &str) -> lifeboat_backend::Config {
         admin_email: None,
         admin_password: None,
         admin_password_file: None,
+        initial_admin_password_file: None,
         signup_rate_per_hour: 0,
         anonymous_inference_rate_per_second: 0,
         trusted_proxies: String::new(),
@@ -60,16 +61,22 @@ pub fn backend_config(model_service_url: &str) -> lifeboat_backend::Config {
     }
 }
 
-/// The model service as tests run it: loopback, a free port, the shared data set (never
-/// downloaded), its models in `model_dir`.
+/// The Titanic training set in the repository (`data/titanic.csv`), the file the model
+/// service has built in: for tests that need it as a file (a path to configure, a file to
+/// upload, a reference script to read).
+pub fn dataset_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/titanic.csv")
+}
+
+/// The model service as tests run it: loopback, a free port, the repository's data set, its
+/// models in `model_dir`.
 pub fn model_service_config(model_dir: &Path) -> lifeboat_model_service::Config {
     use lifeboat_model_service::ml::dataset;
     lifeboat_model_service::Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
         socket: None,
-        dataset_path: dataset::development_copy(),
-        dataset_url: "http://127.0.0.1:9/not-used".into(),
+        dataset_path: dataset_path(),
         dataset_sha256: dataset::TITANIC_SHA256.into(),
         model_dir: model_dir.to_owned(),
         model_store: None,
