@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The product as users run it: starts the compose stack from empty volumes (its own compose
-# project, so a stack you run yourself is left alone), then
-#   1. smoke: every service's /health and /ready, and one prediction through the web port;
+# project, so a stack you run yourself is left alone) with settings in an env file of its own
+# (as a user's .env) and no admin configured, then
+#   1. smoke: every service's /health and /ready, one prediction through the web port, a
+#      setting from the env file in the backend's logged settings, and the first admin: the
+#      log names the password file and never holds the password, the password signs in, and
+#      a restarted backend makes no second admin;
 #   2. the web app's size budget, measured on the bundle the frontend image serves
 #      (frontend/size-budget.sh); the JWT interoperability check (PyJWT) and the
 #      observability checks, from outside;
@@ -13,8 +17,8 @@
 #   scripts/compose-e2e.sh          all four steps
 #   scripts/compose-e2e.sh smoke    step 1 only (the CI pipeline's smoke job)
 #
-# Settings: LIFEBOAT_DATASET_PATH (default ../shared/data/titanic.csv; bind-mounted when the
-# file is there, otherwise the stack downloads the data set itself), LIFEBOAT_PORT (18090),
+# The model service uses the data set built into it: nothing is downloaded.
+# Settings: LIFEBOAT_PORT (18090),
 # LIFEBOAT_BACKEND_PORT (18091), LIFEBOAT_MODEL_SERVICE_PORT (18092), LIFEBOAT_HOST (where
 # those ports are reached, 127.0.0.1), LIFEBOAT_IMAGE_PREFIX + LIFEBOAT_VERSION (run those
 # published images instead of building them here), LIFEBOAT_KEEP_STACK=1 leaves it running.
@@ -30,27 +34,20 @@ export LIFEBOAT_BACKEND_PORT=${LIFEBOAT_BACKEND_PORT:-18091}
 export LIFEBOAT_MODEL_SERVICE_PORT=${LIFEBOAT_MODEL_SERVICE_PORT:-18092}
 export LIFEBOAT_FRONTEND_METRICS_PORT=${LIFEBOAT_FRONTEND_METRICS_PORT:-18093}
 host=${LIFEBOAT_HOST:-127.0.0.1}
-dataset=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
-if [ -f "$dataset" ]; then
-  export LIFEBOAT_DATA_DIR
-  LIFEBOAT_DATA_DIR=$(cd "$(dirname "$dataset")" && pwd)
-else
-  echo "no data set at $dataset: the model service downloads it"
-fi
 build=--build
 if [ -n "${LIFEBOAT_IMAGE_PREFIX:-}" ]; then
   build=--no-build  # published images: compose pulls what is not here yet
 fi
-# The browser suite signs up dozens of accounts, all from the one address Docker's port
-# proxy gives host callers.
-export SIGNUP_RATE_PER_HOUR=1000
-export ADMIN_EMAIL=admin@lifeboat.test
-export ADMIN_PASSWORD
-ADMIN_PASSWORD=e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 secret_file=$(mktemp)
-export JWT_SECRET
 JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s' "$JWT_SECRET" >"$secret_file"
+# What a user's .env would say, in a file of this run's own (a .env of yours is left alone).
+# The browser suite signs up dozens of accounts, all from the one address Docker's port
+# proxy gives host callers; PREDICTION_RETENTION_DAYS is checked to reach the backend.
+env_file=$(mktemp)
+printf '%s\n' SIGNUP_RATE_PER_HOUR=1000 PREDICTION_RETENTION_DAYS=7 "JWT_SECRET=$JWT_SECRET" \
+  >"$env_file"
+export COMPOSE_ENV_FILES=$env_file
 base=http://$host:$LIFEBOAT_PORT
 artifacts=$root/tests/e2e/artifacts
 
@@ -66,7 +63,7 @@ down() {
     fi
     docker compose down -v --remove-orphans >/dev/null 2>&1 || true
   fi
-  rm -f "$secret_file"
+  rm -f "$secret_file" "$env_file"
   exit "$status"
 }
 trap down EXIT
@@ -104,6 +101,42 @@ for _ in $(seq 1 120); do
 done
 if [ -n "$prediction" ]; then echo "prediction: $prediction"; else echo "no prediction" >&2; status=1; fi
 [ "$status" = 0 ] || exit 1
+
+echo "--- settings from the env file, and the first admin"
+fail() { echo "$*" >&2; exit 1; }
+backend_log=$(docker compose logs --no-log-prefix backend)
+settings=$(grep '"settings in force"' <<<"$backend_log" | head -n 1)
+grep -q 'PREDICTION_RETENTION_DAYS=7 ' <<<"$settings" ||
+  fail "PREDICTION_RETENTION_DAYS=7 from the env file did not reach the backend: $settings"
+echo "the backend's settings include PREDICTION_RETENTION_DAYS=7"
+password_file=/secrets/initial_admin_password
+ADMIN_EMAIL=admin@lifeboat.local
+ADMIN_PASSWORD=$(docker compose exec -T backend cat "$password_file")
+[ -n "$ADMIN_PASSWORD" ] || fail "no password in $password_file"
+grep -F "$password_file" <<<"$backend_log" | grep -q "created one" ||
+  fail "the backend's log does not name $password_file"
+if docker compose logs --no-log-prefix | grep -F "$ADMIN_PASSWORD" >/dev/null; then
+  fail "the first admin's password is in a log"
+fi
+admins() {
+  docker compose exec -T postgres psql -U lifeboat -d lifeboat -tAc \
+    "SELECT count(*) FROM app_user WHERE role = 'admin'"
+}
+[ "$(admins)" = 1 ] || fail "$(admins) admins after the first start"
+docker compose restart backend >/dev/null
+docker compose up -d --wait --quiet-pull >/dev/null
+[ "$(admins)" = 1 ] || fail "$(admins) admins after a restart"
+[ "$(docker compose exec -T backend cat "$password_file")" = "$ADMIN_PASSWORD" ] ||
+  fail "a restart changed $password_file"
+login=$(curl -fsS --max-time 10 -H 'content-type: application/json' "$base/api/auth/login" \
+  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}")
+token=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])' <<<"$login")
+role=$(curl -fsS --max-time 10 -H "authorization: Bearer $token" "$base/api/me" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["role"])')
+[ "$role" = admin ] || fail "the first admin signs in as $role"
+echo "$ADMIN_EMAIL signs in as admin with the password in $password_file (in no log);" \
+  "a restart made no second admin"
+export ADMIN_EMAIL ADMIN_PASSWORD
 [ "$steps" = smoke ] && exit 0
 
 echo "--- size budget of the web app, as the frontend image serves it"

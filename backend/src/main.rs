@@ -1,8 +1,7 @@
 //! Entry point: configuration, logs, then the service. `healthcheck [path]` probes a running one.
 
-use clap::Parser;
 use lifeboat_backend::{Application, Config};
-use lifeboat_service_kit::{probe, run_service, telemetry};
+use lifeboat_service_kit::{probe, run_service, settings, telemetry};
 use std::process::ExitCode;
 
 /// mimalloc: measurably less CPU per request than glibc's malloc (docs/performance.md).
@@ -15,7 +14,7 @@ async fn main() -> ExitCode {
         return code;
     }
     let _logs = telemetry::init();
-    let config = Config::parse();
+    let config = settings::parse_and_log::<Config>();
     run_service("backend", async {
         Application::build(config).await?.run_until_stopped().await
     })

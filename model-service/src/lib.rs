@@ -14,8 +14,7 @@ pub mod state;
 pub use config::Config;
 pub use startup::Application;
 
-use clap::Parser;
-use lifeboat_service_kit::{probe, run_service, telemetry};
+use lifeboat_service_kit::{probe, run_service, settings, telemetry};
 use std::process::ExitCode;
 
 /// What the binary does: `healthcheck [path]` probes a running service; otherwise read the
@@ -25,7 +24,7 @@ pub async fn run_from_env() -> ExitCode {
         return code;
     }
     let _logs = telemetry::init();
-    let config = Config::parse();
+    let config = settings::parse_and_log::<Config>();
     run_service("model-service", async {
         Application::build(config).await?.run_until_stopped().await
     })

@@ -14,6 +14,7 @@ mod path;
 pub mod probe;
 pub mod secret_file;
 pub mod server;
+pub mod settings;
 mod shutdown;
 pub mod telemetry;
 pub mod upstream;

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 /// `value` when given (and not empty), else the contents of `file` without the line break
-/// that usually ends it, else `None`. `variable` names the setting in the error.
+/// that usually ends it, else `None`: an empty file is no value either (compose mounts
+/// `/dev/null` for a secret file that is not given). `variable` names the setting in the
+/// error.
 pub fn value_or_file(
     value: Option<&str>,
     file: Option<&Path>,
@@ -21,7 +23,8 @@ pub fn value_or_file(
         path: file.display().to_string(),
         source,
     })?;
-    Ok(Some(text.trim_end_matches(['\r', '\n']).to_owned()))
+    let text = text.trim_end_matches(['\r', '\n']);
+    Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
 /// The file named by `<variable>_FILE` cannot be read.
@@ -48,6 +51,13 @@ mod tests {
         assert_eq!(read(Some("")).as_deref(), Some("s3cret with a space "));
         assert_eq!(read(None).as_deref(), Some("s3cret with a space "));
         assert_eq!(value_or_file(None, None, "X").unwrap(), None);
+    }
+
+    #[test]
+    fn an_empty_file_is_no_value() {
+        let read = |value| value_or_file(value, Some(Path::new("/dev/null")), "X").unwrap();
+        assert_eq!(read(None), None);
+        assert_eq!(read(Some("given")).as_deref(), Some("given"));
     }
 
     #[test]

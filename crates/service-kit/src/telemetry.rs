@@ -17,6 +17,11 @@ use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::Subscribe
 /// The header that carries one id through every service a request touches.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The environment variable that filters the logs (tracing's `EnvFilter` syntax), and its
+/// default: settings of every service, though not in any service's `Config`.
+pub const LOG_FILTER_VAR: &str = "RUST_LOG";
+pub const DEFAULT_LOG_FILTER: &str = "info";
+
 /// Longest request id kept from a caller; longer ones are cut.
 pub const REQUEST_ID_MAX_LEN: usize = 64;
 
@@ -36,7 +41,8 @@ pub fn init_to(out: impl Write + Send + 'static) -> LogGuard {
     // Set once: installing the subscriber below fails loudly on a second call.
     let _ = LOG_OUTPUT.set(stdout.clone());
     stdout.flush_every(crate::log_output::LOG_FLUSH_EVERY);
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env(LOG_FILTER_VAR)
+        .unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
     tracing_subscriber::registry()
         .with(filter)
         .with(json_layer(stdout.clone()))
