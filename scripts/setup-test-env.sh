@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, idempotently:
 # PostgreSQL (running, with the test role), Chromium, binaryen, the wasm target, shap (PyPI),
-# wasm-bindgen-cli at the version in Cargo.lock, cargo-llvm-cov with llvm-tools, PyJWT,
+# wasm-bindgen-cli at the version in Cargo.lock, cargo-llvm-cov with llvm-tools, cargo-deny, PyJWT,
 # promtool, ffmpeg (videos of failed browser tests), the e2e suite's npm packages, and
 # Docker with Compose (running) and the base images the Dockerfile and compose file name.
 # Needs root for apt-get and for starting PostgreSQL; skips whatever is already there.
@@ -56,10 +56,17 @@ if ! cargo llvm-cov --version >/dev/null 2>&1; then
   cargo install -q --locked cargo-llvm-cov --version 0.9.1
 fi
 
-# PyJWT, for the check that our tokens verify with an independent library.
+# cargo-deny, for the licences, bans and sources of our Rust dependencies (deny.toml).
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny 0.20.2" ]; then
+  log "installing cargo-deny"
+  cargo install -q --locked cargo-deny --version 0.20.2
+fi
+
+# PyJWT, for the check that our tokens verify with an independent library (pinned, as every
+# Python package we install: scripts/check-dependencies.py).
 python3 -c 'import jwt' 2>/dev/null || {
   log "installing PyJWT"
-  python3 -m pip install -q --disable-pip-version-check PyJWT 2>&1 | grep -v 'as the .root. user' || true
+  python3 -m pip install -q --disable-pip-version-check PyJWT==2.15.1 2>&1 | grep -v 'as the .root. user' || true
 }
 
 # Virtual environments, for schemathesis (tests/api-fuzz installs it into target/): Debian's

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, lints, every crate's tests on real
+# The whole test suite, as CI runs it: formatting, lints, the dependencies' licences and
+# sources (cargo-deny and scripts/check-dependencies.py), every crate's tests on real
 # PostgreSQL under the 80 % line-coverage gate, the wasm build, then the compose stack
 # built and started from scratch: smoke test, the JWT interoperability check (PyJWT), the
 # observability checks and the browser suite (Playwright + Chromium); on the way, the tests of
@@ -10,7 +11,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 export DATABASE_URL=${DATABASE_URL:-postgres://lifeboat:lifeboat@localhost:5432/lifeboat}
-export LIFEBOAT_DATASET_PATH=${LIFEBOAT_DATASET_PATH:-$root/../shared/data/titanic.csv}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 # Compile-checked queries are checked against the committed .sqlx/ data, so a query changed
 # without `cargo sqlx prepare` fails the build here as it would in Docker.
@@ -34,13 +34,12 @@ trap report EXIT
 if [ "${LIFEBOAT_SKIP_SETUP:-0}" != 1 ]; then
   stage "setup" scripts/setup-test-env.sh
 fi
-if [ ! -f "$LIFEBOAT_DATASET_PATH" ]; then
-  echo "The Titanic data set is needed at $LIFEBOAT_DATASET_PATH (set LIFEBOAT_DATASET_PATH)." >&2
-  exit 1
-fi
 
 stage "fmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+# Licences, bans and sources of the Rust crates (deny.toml), and the npm and Python pins held
+# to the same rules: offline.
+stage "dependencies" bash -c 'cargo deny --offline check licenses bans sources && scripts/check-dependencies.py'
 stage "tests + coverage gate" scripts/coverage.sh
 stage "promtool check config" promtool check config prometheus/prometheus.yml prometheus/swarm.yml
 stage "promtool test rules" promtool test rules prometheus/alerts.test.yml
