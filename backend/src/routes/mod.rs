@@ -36,13 +36,23 @@ const ADMIN_PREFIXES: [&str; 3] = ["/api/admin", "/api/models", "/api/training"]
 
 /// Every route of the backend, with `GET /api/openapi.json` describing them.
 pub fn router(state: AppState) -> Router {
-    let (router, mut document) = documented_routes().split_for_parts();
-    SharedRules.modify(&mut document);
+    let (router, document) = routes_and_document();
     let document = OpenApiJson(document.to_json().unwrap_or_default().into());
     router
         .layer(Extension(document))
         .layer(from_fn_with_state(state.clone(), admin_guard))
         .with_state(state)
+}
+
+/// The OpenAPI document of every route, as `GET /api/openapi.json` serves it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    routes_and_document().1
+}
+
+fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut document) = documented_routes().split_for_parts();
+    SharedRules.modify(&mut document);
+    (router, document)
 }
 
 fn documented_routes() -> OpenApiRouter<AppState> {
