@@ -91,7 +91,8 @@ impl Feature {
         Feature::IsAlone,
     ];
 
-    /// The seven columns of the passenger form: what the default models are trained on.
+    /// The seven columns of the passenger form: the default SVM's inputs (the default forest
+    /// adds the two derived ones: [`Algorithm::default_features`]).
     pub const BASIC: [Feature; 7] = [
         Feature::Pclass,
         Feature::Sex,

@@ -128,7 +128,8 @@ impl TrainingRequest {
         if name.is_empty() {
             errors.insert("name".into(), "is required".into());
         } else if raw_name.chars().count() > limits::NAME_MAX_CHARS {
-            errors.insert("name".into(), "must be at most 100 characters".into());
+            let most = limits::NAME_MAX_CHARS;
+            errors.insert("name".into(), format!("must be at most {most} characters"));
         } else if name.chars().any(char::is_control) {
             errors.insert("name".into(), "must not contain control characters".into());
         }

@@ -32,7 +32,10 @@ pub struct TrainingForm {
 }
 
 impl Default for TrainingForm {
-    /// The API's own defaults, so an untouched form trains what a bare request would.
+    /// The API's own parameter and evaluation defaults, so an untouched form trains with the
+    /// parameters a bare request would; its inputs are the seven of the passenger form
+    /// (`Feature::BASIC`), which is the default SVM's choice but not the default forest's
+    /// (`Algorithm::default_features`).
     fn default() -> Self {
         let forest = ForestParams::default();
         let svm = SvmParams::default();

@@ -150,8 +150,8 @@ fn answer_all(state: &AppState, batch: &InferenceBatch) -> Vec<BatchResult> {
         .collect()
 }
 
-/// The answer to `request` by the model it names, else the default model, with its
-/// explanation when it asks for one. A plain prediction (a forest of 100 shallow trees, an
+/// The answer to `request` by the model it names (this service has no default model: the
+/// backend always names the one that answers), with its explanation when it asks for one. A plain prediction (a forest of 100 shallow trees, an
 /// SVM with a few hundred support vectors) costs microseconds: cheaper inline than a hop to
 /// the blocking pool.
 fn respond(state: &AppState, request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
