@@ -39,7 +39,8 @@ stage "fmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 # Licences, bans and sources of the Rust crates (deny.toml), and the npm and Python pins held
 # to the same rules: offline.
-stage "dependencies" bash -c 'cargo deny --offline check licenses bans sources && scripts/check-dependencies.py'
+stage "dependencies" bash -c 'cargo fetch --locked --quiet &&
+  cargo deny --offline --log-level error check licenses bans sources && scripts/check-dependencies.py'
 stage "tests + coverage gate" scripts/coverage.sh
 stage "promtool check config" promtool check config prometheus/prometheus.yml prometheus/swarm.yml
 stage "promtool test rules" promtool test rules prometheus/alerts.test.yml
