@@ -46,7 +46,8 @@ pub fn parse_and_log<C: Parser>() -> C {
     C::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
-/// `NAME=value` for each setting, space-separated; secrets show only whether they are set.
+/// `NAME=value` for each setting, space-separated; secrets show only whether they are set
+/// (an empty one is not).
 fn in_force(command: &Command, matches: &clap::ArgMatches) -> String {
     let mut line = String::new();
     for arg in command.get_arguments() {
@@ -54,9 +55,13 @@ fn in_force(command: &Command, matches: &clap::ArgMatches) -> String {
         let values: Option<Vec<String>> = matches
             .get_raw(arg.get_id().as_str())
             .map(|raw| raw.map(|v| v.to_string_lossy().into_owned()).collect());
+        // An empty secret is no secret (compose passes `${JWT_SECRET:-}`).
         let shown = match values {
             None => "(unset)".to_owned(),
-            Some(_) if arg.is_hide_env_values_set() => "(set)".to_owned(),
+            Some(values) if arg.is_hide_env_values_set() => {
+                let set = values.iter().any(|v| !v.is_empty());
+                if set { "(set)" } else { "(unset)" }.to_owned()
+            }
             Some(values) => values.join(","),
         };
         let separator = if line.is_empty() { "" } else { " " };
@@ -110,5 +115,15 @@ mod tests {
             "EXAMPLE_COUNT=7 EXAMPLE_SECRET=(set) EXAMPLE_PATH=(unset)"
         );
         assert!(!line.contains("hunter2"));
+    }
+
+    #[test]
+    fn an_empty_secret_is_shown_as_unset() {
+        let command = Example::command();
+        let matches = command
+            .clone()
+            .try_get_matches_from(["example", "--secret", ""])
+            .unwrap();
+        assert!(in_force(&command, &matches).contains("EXAMPLE_SECRET=(unset)"));
     }
 }
