@@ -4,7 +4,7 @@
 //! `initialAdminPassword`). Bad settings are reported with the rule they break and never
 //! stop the backend from starting.
 
-use crate::auth::{Email, Password, hash_password};
+use crate::auth::{Email, Password, hash_password, private_temp_file};
 use crate::config::Config;
 use crate::db::users::{self, EMAIL_UNIQUE};
 use anyhow::Context;
@@ -13,7 +13,6 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
-use std::io::Write;
 use std::path::Path;
 
 /// The first admin's e-mail when `ADMIN_EMAIL` is not set (or not an address).
@@ -22,19 +21,8 @@ pub const INITIAL_ADMIN_EMAIL: &str = "admin@lifeboat.local";
 /// Length of a generated password: 24 letters and digits, about 142 bits.
 const GENERATED_PASSWORD_CHARS: usize = 24;
 
-/// What start-up did about the admin.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The configured admin exists (created, or an existing account promoted).
-    Configured,
-    /// No admin existed: one was created and its password written to the file.
-    Created,
-    /// An admin exists already, or nothing could be done (the log says why).
-    Unchanged,
-}
-
 /// Makes sure there is a way in as admin; see the module's documentation.
-pub async fn ensure(config: &Config, db: &PgPool) -> anyhow::Result<Outcome> {
+pub async fn ensure(config: &Config, db: &PgPool) -> anyhow::Result<()> {
     let email = configured_email(config);
     if let (Some(email), Some(password)) = (&email, configured_password(config)) {
         let mut conn = db.acquire().await.context("cannot reach the database")?;
@@ -45,7 +33,7 @@ pub async fn ensure(config: &Config, db: &PgPool) -> anyhow::Result<Outcome> {
         };
         let admin = users::ensure_admin(&mut conn, email.as_str(), &hash).await?;
         tracing::info!(user_id = %admin.id, email = admin.email, "admin account ready");
-        return Ok(Outcome::Configured);
+        return Ok(());
     }
     let Some(file) = &config.initial_admin_password_file else {
         if !has_admin(db).await? {
@@ -54,7 +42,7 @@ pub async fn ensure(config: &Config, db: &PgPool) -> anyhow::Result<Outcome> {
                  INITIAL_ADMIN_PASSWORD_FILE for a generated one, and restart the backend"
             );
         }
-        return Ok(Outcome::Unchanged);
+        return Ok(());
     };
     let email = email.unwrap_or_else(|| {
         Email::parse(INITIAL_ADMIN_EMAIL).expect("the initial admin's e-mail is an address")
@@ -99,10 +87,10 @@ async fn has_admin(db: &PgPool) -> anyhow::Result<bool> {
 
 /// Creates the first admin with a random password written to `file`, unless an admin exists.
 /// Replicas starting together race on the e-mail's unique constraint: one account, one file.
-async fn create_initial_admin(db: &PgPool, email: &Email, file: &Path) -> anyhow::Result<Outcome> {
+async fn create_initial_admin(db: &PgPool, email: &Email, file: &Path) -> anyhow::Result<()> {
     let mut tx = db.begin().await.context("cannot reach the database")?;
     if users::lock_admins(&mut tx).await? > 0 {
-        return Ok(Outcome::Unchanged);
+        return Ok(());
     }
     let password = generated_password();
     let hash =
@@ -117,7 +105,7 @@ async fn create_initial_admin(db: &PgPool, email: &Email, file: &Path) -> anyhow
                 "no first admin created: that e-mail has an account already (set ADMIN_EMAIL \
                  and ADMIN_PASSWORD to promote one)"
             );
-            return Ok(Outcome::Unchanged);
+            return Ok(());
         }
         Err(e) => return Err(e).context("cannot create the first admin"),
     }
@@ -136,7 +124,7 @@ async fn create_initial_admin(db: &PgPool, email: &Email, file: &Path) -> anyhow
          read it: `docker compose exec backend cat {}`); sign in and change it",
         file.display()
     );
-    Ok(Outcome::Created)
+    Ok(())
 }
 
 fn generated_password() -> String {
@@ -149,22 +137,9 @@ fn generated_password() -> String {
 
 /// Writes `password` to `path` atomically, readable by its owner only.
 fn write_password(path: &Path, password: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".initial-admin-")
-        .tempfile_in(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o600))?;
-    }
-    writeln!(file, "{password}")?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
+    private_temp_file(path, format!("{password}\n").as_bytes())?
+        .persist(path)
+        .map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -18,4 +18,4 @@ pub use password::{
     Password, PasswordError, hash_password, verify_password, warm_up as warm_up_password_checks,
 };
 pub use refresh::{SESSION_TTL, new_refresh_token, refresh_token_hash};
-pub use secret::load_or_create_secret;
+pub use secret::{load_or_create_secret, private_temp_file};

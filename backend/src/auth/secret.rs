@@ -14,24 +14,31 @@ pub fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
+    let secret = hex::encode(rand::random::<[u8; 32]>()) + &hex::encode(rand::random::<[u8; 32]>());
+    let file = private_temp_file(path, secret.as_bytes())
+        .with_context(|| format!("cannot write beside {}", path.display()))?;
+    persist_or_adopt(file, path, secret)
+}
+
+/// A new file beside `path` (its folder made if missing) holding `contents`, synced and
+/// readable by its owner only: persist it to `path` to put it in place atomically.
+pub fn private_temp_file(path: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let secret = hex::encode(rand::random::<[u8; 32]>()) + &hex::encode(rand::random::<[u8; 32]>());
+    std::fs::create_dir_all(dir)?;
     let mut file = tempfile::Builder::new()
-        .prefix(".jwt-secret-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    file.write_all(secret.as_bytes())?;
-    file.as_file().sync_all()?;
+        .prefix(".secret-")
+        .tempfile_in(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o600))?;
     }
-    persist_or_adopt(file, path, secret)
+    file.write_all(contents)?;
+    file.as_file().sync_all()?;
+    Ok(file)
 }
 
 /// Moves the new secret into place unless a file is already there, in which case that one
