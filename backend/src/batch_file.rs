@@ -1,13 +1,10 @@
 //! Reading a CSV file in the layout of Kaggle's Titanic files for batch predictions: the
-//! columns are found by header name (in any order, any letter case; others are ignored),
-//! each row is held to the same rules as a prediction from the calculator, and a row that
-//! breaks them is reported by line number with the reason rather than sinking the file.
-//! Empty `Age`, `Fare` and `Embarked` are left unknown, for the model to fill as in training.
+//! bytes as UTF-8 CSV text, within the row limit. The columns and each row's rules are
+//! [`kaggle`]'s: a row that breaks them is reported by line number with the reason rather
+//! than sinking the file.
 
-use lifeboat_api_types::{
-    BATCH_FILE_COLUMNS, BATCH_FILE_MAX_ROWS, BATCH_FILE_OUTCOME_COLUMN, BatchFileError,
-    InferenceRequest,
-};
+use lifeboat_api_types::kaggle::{self, Header};
+use lifeboat_api_types::{BATCH_FILE_MAX_ROWS, BatchFileError, Passenger};
 
 /// A row that passed the rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +12,7 @@ pub struct GoodRow {
     /// Its line in the file; the header is line 1.
     pub line: u64,
     pub passenger_id: String,
-    pub request: InferenceRequest,
+    pub passenger: Passenger,
     /// The file's `Survived`, when it has the column.
     pub actual: Option<bool>,
 }
@@ -42,46 +39,42 @@ pub enum FileError {
     TooManyRows,
 }
 
-/// Where each column we read is in the file.
-struct Columns {
-    /// In the order of [`BATCH_FILE_COLUMNS`].
-    at: [usize; BATCH_FILE_COLUMNS.len()],
-    outcome: Option<usize>,
-}
-
 /// Reads `bytes` as a Kaggle-layout CSV file.
 pub fn read(bytes: &[u8]) -> Result<ReadFile, FileError> {
     let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotText)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let header = reader
+    let names = reader
         .headers()
-        .map_err(|e| FileError::NotCsv(e.to_string()))?
-        .clone();
-    let columns = columns(&header)?;
+        .map_err(|e| FileError::NotCsv(e.to_string()))?;
+    let header = Header::find(names, &[kaggle::ID_COLUMN])
+        .map_err(|missing| FileError::MissingColumns(missing.join(", ")))?;
     let mut read = ReadFile::default();
     let mut count = 0;
     for record in reader.records() {
         let record = record.map_err(|e| FileError::NotCsv(e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
+        if record.iter().all(|cell| cell.trim().is_empty()) {
             continue; // A blank line, as spreadsheets leave at the end.
         }
         count += 1;
         if count > BATCH_FILE_MAX_ROWS {
             return Err(FileError::TooManyRows);
         }
-        match row(&record, &columns, header.len()) {
-            Ok((passenger_id, request, actual)) => read.rows.push(GoodRow {
+        let cells: Vec<&str> = record.iter().collect();
+        match header.read(&cells) {
+            Ok(row) => read.rows.push(GoodRow {
                 line,
-                passenger_id,
-                request,
-                actual,
+                passenger_id: row.id.unwrap_or_default().to_owned(),
+                passenger: row.passenger,
+                actual: row.survived,
             }),
-            Err(reason) => read.errors.push(BatchFileError { line, reason }),
+            Err(error) => read.errors.push(BatchFileError {
+                line,
+                reason: error.to_string(),
+            }),
         }
     }
     if count == 0 {
@@ -90,117 +83,11 @@ pub fn read(bytes: &[u8]) -> Result<ReadFile, FileError> {
     Ok(read)
 }
 
-fn columns(header: &csv::StringRecord) -> Result<Columns, FileError> {
-    let find = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let mut at = [0; BATCH_FILE_COLUMNS.len()];
-    let mut missing = Vec::new();
-    for (slot, name) in at.iter_mut().zip(BATCH_FILE_COLUMNS) {
-        match find(name) {
-            Some(index) => *slot = index,
-            None => missing.push(name),
-        }
-    }
-    if !missing.is_empty() {
-        return Err(FileError::MissingColumns(missing.join(", ")));
-    }
-    Ok(Columns {
-        at,
-        outcome: find(BATCH_FILE_OUTCOME_COLUMN),
-    })
-}
-
-/// One row: its passenger id, the passenger, and its outcome; or what is wrong with it.
-fn row(
-    record: &csv::StringRecord,
-    columns: &Columns,
-    width: usize,
-) -> Result<(String, InferenceRequest, Option<bool>), String> {
-    if record.len() != width {
-        return Err(format!(
-            "has {} cells where the header has {width}",
-            record.len()
-        ));
-    }
-    let cell = |i: usize| record.get(columns.at[i]).unwrap_or_default();
-    let [id, pclass, sex, age, sibsp, parch, fare, embarked] = std::array::from_fn(cell);
-    let mut reasons = Vec::new();
-    if id.is_empty() {
-        reasons.push("PassengerId is empty".to_owned());
-    }
-    let mut whole = |text: &str, column: &str| -> Option<i64> {
-        if text.is_empty() {
-            return None; // The rules below say it is required.
-        }
-        let number = text.parse::<f64>().ok().filter(|n| n.fract() == 0.0);
-        if number.is_none() {
-            reasons.push(format!("{column} must be a whole number, not {text:?}"));
-        }
-        number.map(|n| n as i64)
-    };
-    let (pclass, sibsp, parch) = (
-        whole(pclass, "Pclass"),
-        whole(sibsp, "SibSp"),
-        whole(parch, "Parch"),
-    );
-    let mut decimal = |text: &str, column: &str| -> Option<f64> {
-        if text.is_empty() {
-            return None;
-        }
-        let number = text.parse::<f64>().ok().filter(|n| n.is_finite());
-        if number.is_none() {
-            reasons.push(format!("{column} must be a number, not {text:?}"));
-        }
-        number
-    };
-    let (age, fare) = (decimal(age, "Age"), decimal(fare, "Fare"));
-    let actual = match columns.outcome.and_then(|i| record.get(i)) {
-        None | Some("") => None,
-        Some("0") => Some(false),
-        Some("1") => Some(true),
-        Some(other) => {
-            reasons.push(format!("Survived must be 0 or 1, not {other:?}"));
-            None
-        }
-    };
-    let request = InferenceRequest {
-        pclass,
-        sex: Some(sex.to_owned()).filter(|s| !s.is_empty()),
-        age,
-        sibsp,
-        parch,
-        fare,
-        embarked: Some(embarked.to_owned()).filter(|e| !e.is_empty()),
-        model_id: None,
-        explain: false,
-    };
-    if let Err(fields) = request.passenger() {
-        for (field, reason) in fields {
-            // A number that did not parse is reported once, above.
-            let column = column_of(&field);
-            if !reasons.iter().any(|r| r.starts_with(column)) {
-                reasons.push(format!("{column} {reason}"));
-            }
-        }
-    }
-    if reasons.is_empty() {
-        Ok((id.to_owned(), request, actual))
-    } else {
-        Err(reasons.join("; "))
-    }
-}
-
-/// The file's column for a field of [`InferenceRequest`].
-fn column_of(field: &str) -> &'static str {
-    BATCH_FILE_COLUMNS
-        .into_iter()
-        .find(|column| column.eq_ignore_ascii_case(field))
-        .unwrap_or("a column")
-}
-
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
+    use lifeboat_api_types::{Embarked, Sex};
 
     const HEADER: &str =
         "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked";
@@ -228,17 +115,17 @@ mod tests {
             (first.line, first.passenger_id.as_str(), first.actual),
             (2, "1", Some(false))
         );
-        assert_eq!(first.request.pclass, Some(3));
-        assert_eq!(first.request.embarked.as_deref(), Some("S"));
+        assert_eq!(first.passenger.pclass, 3);
+        assert_eq!(first.passenger.embarked, Some(Embarked::S));
         assert_eq!(read.rows[1].actual, Some(true));
     }
 
     #[test]
     fn empty_age_fare_and_port_are_left_for_the_model_to_fill() {
         let read = read(&file(&[r#"6,0,3,"Moran, Mr. James",male,,0,0,330877,,,"#])).unwrap();
-        let request = &read.rows[0].request;
+        let passenger = &read.rows[0].passenger;
         assert_eq!(
-            (request.age, request.fare, request.embarked.as_deref()),
+            (passenger.age, passenger.fare, passenger.embarked),
             (None, None, None)
         );
     }
@@ -249,8 +136,8 @@ mod tests {
         let read = read(text.as_bytes()).unwrap();
         let row = &read.rows[0];
         assert_eq!((row.passenger_id.as_str(), row.actual), ("900", None));
-        assert_eq!(row.request.pclass, Some(2));
-        assert_eq!(row.request.sex.as_deref(), Some("female"));
+        assert_eq!(row.passenger.pclass, 2);
+        assert_eq!(row.passenger.sex, Sex::Female);
     }
 
     #[test]
@@ -295,7 +182,9 @@ mod tests {
         );
         assert_eq!(
             read(b"{\"not\": \"csv\"}"),
-            Err(FileError::MissingColumns(BATCH_FILE_COLUMNS.join(", ")))
+            Err(FileError::MissingColumns(
+                "PassengerId, Pclass, Sex, Age, SibSp, Parch, Fare, Embarked".into()
+            ))
         );
     }
 

@@ -3,7 +3,7 @@
 //! place of the charts.
 
 use crate::chart::percent;
-use lifeboat_api_types::{Bin, DailyPredictions, Group};
+use lifeboat_api_types::{Bin, DailyPredictions, Embarked, Group, words};
 
 /// What a group label names, to word it for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,12 +20,13 @@ pub enum Grouping {
 pub fn group_name(grouping: Grouping, label: &str) -> String {
     match (grouping, label) {
         (_, "unknown") => "unknown".to_owned(),
-        (Grouping::Class, "1") => "1st class".to_owned(),
-        (Grouping::Class, "2") => "2nd class".to_owned(),
-        (Grouping::Class, "3") => "3rd class".to_owned(),
-        (Grouping::Port, "S") => "Southampton".to_owned(),
-        (Grouping::Port, "C") => "Cherbourg".to_owned(),
-        (Grouping::Port, "Q") => "Queenstown".to_owned(),
+        (Grouping::Class, class @ ("1" | "2" | "3")) => {
+            words::class_name(class.parse().unwrap_or_default()).to_owned()
+        }
+        (Grouping::Port, port) if Embarked::parse(port).is_some() => Embarked::parse(port)
+            .map(words::port_name)
+            .unwrap_or_default()
+            .to_owned(),
         (Grouping::AgeBand, band) => format!("{band} years"),
         (Grouping::FamilySize, "1") => "alone".to_owned(),
         (Grouping::FamilySize, size) => format!("family of {size}"),

@@ -6,10 +6,12 @@
 //! `cargo bench -p lifeboat-model-service` (on the data set built into the service).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lifeboat_api_types::{Algorithm, Embarked, Passenger, Sex};
+use lifeboat_api_types::{Algorithm, Passenger};
 use lifeboat_model_service::ml::dataset;
 use lifeboat_model_service::ml::explain::explain;
-use lifeboat_model_service::ml::train::{default_request, fit, train, training_records};
+use lifeboat_model_service::ml::fit::fit;
+use lifeboat_model_service::ml::rows::training_records;
+use lifeboat_model_service::ml::train::{default_request, train};
 use lifeboat_model_service::ml::what_if::{Grid, curves, what_if};
 use std::hint::black_box;
 
@@ -17,15 +19,7 @@ fn titanic() -> dataset::Dataset {
     dataset::built_in()
 }
 
-const PASSENGER: Passenger = Passenger {
-    pclass: 3,
-    sex: Sex::Male,
-    age: Some(22.0),
-    sibsp: 1,
-    parch: 0,
-    fare: Some(7.25),
-    embarked: Some(Embarked::S),
-};
+const PASSENGER: Passenger = Passenger::BRAUND;
 
 fn predictions_and_explanations(c: &mut Criterion) {
     let data = titanic();

@@ -10,7 +10,8 @@ use lifeboat_api_types::{
 };
 use lifeboat_model_service::ml::dataset;
 use lifeboat_model_service::ml::evaluate::cross_validation::cross_validate;
-use lifeboat_model_service::ml::train::{FOLD_SEED, default_request, train, training_records};
+use lifeboat_model_service::ml::rows::training_records;
+use lifeboat_model_service::ml::train::{FOLD_SEED, default_request, train};
 use std::path::PathBuf;
 
 fn main() {
@@ -24,7 +25,8 @@ fn main() {
     let folds = EvaluationParams::default().folds;
 
     let with_family: Vec<Feature> = Feature::BASIC
-        .into_iter()
+        .iter()
+        .copied()
         .chain([Feature::FamilySize, Feature::IsAlone])
         .collect();
     let inputs = [

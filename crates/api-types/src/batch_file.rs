@@ -1,32 +1,20 @@
 //! Batch predictions from a CSV file in the layout of Kaggle's Titanic files
-//! (`POST /api/inference/batch`): the limits, the columns read, and the JSON answer.
+//! (`POST /api/inference/file`): the limits and the JSON answer. The columns read are
+//! [`crate::kaggle`]'s.
 
 use crate::Algorithm;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The path that takes a file; the only route whose body may exceed the usual limit.
-pub const BATCH_FILE_PATH: &str = "/api/inference/batch";
+/// The path that takes a file; with [`BATCH_FILE_OLD_PATH`], the only routes whose body may
+/// exceed the usual limit.
+pub const BATCH_FILE_PATH: &str = "/api/inference/file";
+/// Its path before 0.9.0-rc3, still answered as a deprecated alias until 0.10.
+pub const BATCH_FILE_OLD_PATH: &str = "/api/inference/batch";
 /// Largest file, in bytes (2 MiB).
 pub const BATCH_FILE_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// Most passenger rows in one file.
 pub const BATCH_FILE_MAX_ROWS: usize = 10_000;
-/// The columns a file must have, found by header name in any order; others (`Name`,
-/// `Ticket`, `Cabin`, anything else) are ignored. `Survived`, when present, is compared
-/// with the predictions.
-pub const BATCH_FILE_COLUMNS: [&str; 8] = [
-    "PassengerId",
-    "Pclass",
-    "Sex",
-    "Age",
-    "SibSp",
-    "Parch",
-    "Fare",
-    "Embarked",
-];
-/// The optional column of the true outcome.
-pub const BATCH_FILE_OUTCOME_COLUMN: &str = "Survived";
-
 /// One predicted row: its line in the file (the header is line 1), the file's
 /// `PassengerId` as written, the probability and verdict, and the file's `Survived` if given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,7 +36,7 @@ pub struct BatchFileError {
     pub reason: String,
 }
 
-/// The JSON answer of `POST /api/inference/batch`.
+/// The JSON answer of `POST /api/inference/file`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchFileAnswer {

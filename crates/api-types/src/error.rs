@@ -41,6 +41,24 @@ impl ErrorBody {
     }
 }
 
+/// The `message` of a 413: the body is larger than `limit` bytes. The edge of every service
+/// answers it, and the web app says it before sending a file that large.
+pub fn too_large_message(limit: usize) -> String {
+    format!(
+        "the request body is larger than the {} this route takes",
+        in_binary_units(limit)
+    )
+}
+
+/// `2 MiB`, `64 KiB`, `100 bytes`.
+fn in_binary_units(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
@@ -62,6 +80,17 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"error": "not_found", "message": "no such thing"})
+        );
+    }
+
+    #[test]
+    fn limits_are_said_in_binary_units() {
+        assert_eq!(in_binary_units(2 * 1024 * 1024), "2 MiB");
+        assert_eq!(in_binary_units(64 * 1024), "64 KiB");
+        assert_eq!(in_binary_units(100), "100 bytes");
+        assert_eq!(
+            too_large_message(2 * 1024 * 1024),
+            "the request body is larger than the 2 MiB this route takes"
         );
     }
 }

@@ -17,18 +17,57 @@ pub mod limits {
     pub const CALIBRATION_BINS: usize = 10;
 }
 
+/// The parameters' schemas in the OpenAPI document, built from [`limits`].
+#[cfg(feature = "openapi")]
+mod schema {
+    use super::EvaluationParams;
+    use crate::bounded::whole;
+    use utoipa::openapi::schema::Object;
+
+    /// `EvaluationParams.folds`.
+    pub fn folds() -> Object {
+        let (min, max) = (
+            super::limits::MIN_FOLDS as u64,
+            super::limits::MAX_FOLDS as u64,
+        );
+        let description = format!("Folds of the stratified cross-validation, {min}–{max}");
+        whole(min, max, false, description, default(|p| p.folds.into()))
+    }
+
+    /// `EvaluationParams.importance_repeats`.
+    pub fn importance_repeats() -> Object {
+        let min = super::limits::MIN_IMPORTANCE_REPEATS as u64;
+        let max = super::limits::MAX_IMPORTANCE_REPEATS as u64;
+        let description = format!("Times each input is shuffled for its importance, {min}–{max}");
+        whole(
+            min,
+            max,
+            false,
+            description,
+            default(|p| p.importance_repeats.into()),
+        )
+    }
+
+    /// A field of the default evaluation parameters.
+    fn default(field: impl Fn(EvaluationParams) -> serde_json::Value) -> Option<serde_json::Value> {
+        Some(field(EvaluationParams::default()))
+    }
+}
+
 /// How a model is evaluated when it is trained. The defaults are what a request that leaves
 /// them out gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct EvaluationParams {
-    /// Folds of the stratified cross-validation on the training rows, 2–10.
-    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 10))]
+    /// Folds of the stratified cross-validation on the training rows,
+    /// [`limits::MIN_FOLDS`] to [`limits::MAX_FOLDS`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::folds))]
     #[serde(deserialize_with = "crate::whole::integer")]
     pub folds: usize,
-    /// Times each input is shuffled for its permutation importance, 1–50.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
+    /// Times each input is shuffled for its permutation importance,
+    /// [`limits::MIN_IMPORTANCE_REPEATS`] to [`limits::MAX_IMPORTANCE_REPEATS`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::importance_repeats))]
     #[serde(deserialize_with = "crate::whole::integer")]
     pub importance_repeats: usize,
 }

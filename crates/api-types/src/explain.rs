@@ -1,34 +1,8 @@
-//! Why a model answers as it does: the contributions of its inputs to one prediction, and
-//! the what-if view (the probability as one input moves, and the nearest change that flips
-//! the verdict).
+//! The what-if view of a prediction: the probability as one input moves, and the nearest
+//! change that flips the verdict.
 
-use crate::{Algorithm, Feature, InferenceRequest, InferenceResponse};
+use crate::{Feature, InferenceRequest, InferenceResponse};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-/// One line of an explanation: how much one model input moves this passenger's probability
-/// away from the base (the model's average answer).
-///
-/// A forest's lines are its own columns, with the port's three one-hot columns as one
-/// `embarked` line; an SVM's lines are the seven typed inputs (its derived columns are
-/// functions of them). The lines add up: `base + Σ contribution = prob`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Contribution {
-    pub feature: Feature,
-    /// The passenger's value of that input, in words (`"female"`, `"unknown (28)"`).
-    pub value: String,
-    /// Probability this input adds (positive) or takes away (negative), on the 0–1 scale.
-    pub contribution: f64,
-}
-
-/// Which active model answers for an algorithm; the calculator offers these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ActiveModel {
-    pub id: Uuid,
-    pub algorithm: Algorithm,
-}
 
 /// A point of a what-if curve: the probability with one input set to `x`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

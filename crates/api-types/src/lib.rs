@@ -9,6 +9,8 @@
 mod auth;
 mod batch;
 mod batch_file;
+#[cfg(feature = "openapi")]
+mod bounded;
 mod dataset;
 mod error;
 mod evaluation;
@@ -17,6 +19,7 @@ mod history;
 mod job;
 mod model;
 mod passenger;
+mod prediction;
 mod registry;
 mod training;
 pub mod whole;
@@ -31,18 +34,18 @@ pub use batch::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
 };
 pub use batch_file::{
-    BATCH_FILE_COLUMNS, BATCH_FILE_MAX_BYTES, BATCH_FILE_MAX_ROWS, BATCH_FILE_OUTCOME_COLUMN,
-    BATCH_FILE_PATH, BatchFileAnswer, BatchFileError, BatchFileRow,
+    BATCH_FILE_MAX_BYTES, BATCH_FILE_MAX_ROWS, BATCH_FILE_OLD_PATH, BATCH_FILE_PATH,
+    BatchFileAnswer, BatchFileError, BatchFileRow,
 };
 pub use dataset::{
     AGE_BAND_YEARS, AGE_BIN_YEARS, Bin, DatasetSummary, FARE_BIN_WIDTH, FARE_BINS_TOP, Group,
 };
-pub use error::{ErrorBody, FieldErrors};
+pub use error::{ErrorBody, FieldErrors, too_large_message};
 pub use evaluation::{
     CalibrationBin, CrossValidation, Evaluation, EvaluationParams, FoldScores, HeldOut, Importance,
     PrPoint, RocPoint, Spread, limits as evaluation_limits,
 };
-pub use explain::{ActiveModel, Change, Contribution, Counterfactual, CurvePoint, WhatIfAnswer};
+pub use explain::{Change, Counterfactual, CurvePoint, WhatIfAnswer};
 pub use history::{
     DAILY_COUNTS_DEFAULT_DAYS, DAILY_COUNTS_MAX_DAYS, DailyPredictions, HISTORY_PAGE_SIZE,
     HistoryEntry, HistoryPage,
@@ -52,11 +55,12 @@ pub use model::{
     Algorithm, Estimator, Feature, ForestParams, Kernel, SvmParams, limits as training_limits,
 };
 pub use passenger::{
-    Embarked, InferenceRequest, InferenceResponse, Passenger, SURVIVAL_THRESHOLD, Sex, limits,
+    Embarked, InferenceRequest, Passenger, Sex, kaggle, rules as passenger_rules, text, words,
 };
-pub use registry::{ModelDetails, ModelMetrics, ModelSummary};
+pub use prediction::{Contribution, InferenceResponse, SURVIVAL_THRESHOLD};
+pub use registry::{ActiveModel, ModelDetails, ModelMetrics, ModelSummary};
 #[cfg(feature = "openapi")]
-pub use training::training_request_schema;
+pub use training::schema::training_request as training_request_schema;
 pub use training::{TrainModel, TrainedModel, TrainingRequest, TrainingSpec};
 
 /// Liveness/readiness answer of every service's `/health` and `/ready`.

@@ -58,3 +58,11 @@ pub struct ModelDetails {
     /// measured.
     pub evaluation: Option<crate::Evaluation>,
 }
+
+/// Which active model answers for an algorithm; the calculator offers these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActiveModel {
+    pub id: Uuid,
+    pub algorithm: Algorithm,
+}

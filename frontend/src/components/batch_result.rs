@@ -3,7 +3,7 @@
 
 use crate::chart::{self, percent};
 use leptos::prelude::*;
-use lifeboat_api_types::{BATCH_FILE_OUTCOME_COLUMN, BatchFileAnswer};
+use lifeboat_api_types::{BatchFileAnswer, kaggle};
 
 /// Rows shown on the page; the download has them all.
 const PREVIEW_ROWS: usize = 20;
@@ -30,7 +30,7 @@ pub fn BatchResult(
             </dl>
             <p class="muted">{format!("Predicted by {} ({}).", answer.model_name, answer.algorithm.label())}</p>
             {answer.accuracy.is_none().then(|| view! {
-                <p class="muted small">{format!("No accuracy: the file has no {BATCH_FILE_OUTCOME_COLUMN} column.")}</p>
+                <p class="muted small">{format!("No accuracy: the file has no {} column.", kaggle::OUTCOME_COLUMN)}</p>
             })}
             <button type="button" class="secondary" disabled=move || downloading.get()
                 on:click=move |_| on_download.run(())>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Field(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(optional, into)] hint: String,
     error: Signal<Option<String>>,
     children: Children,
@@ -28,7 +28,7 @@ pub fn Field(
 #[component]
 pub fn NumberField(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] hint: String,
     max: f64,
     step: &'static str,

@@ -4,11 +4,11 @@
 mod query;
 mod training;
 
-pub use query::{calculator_link, port_code};
+pub use query::calculator_link;
 pub use training::{TrainingForm, kernel_name};
 
 use lifeboat_api_types::{
-    Credentials, FieldErrors, InferenceRequest, check_email, check_new_password,
+    Credentials, FieldErrors, InferenceRequest, check_email, check_new_password, text,
 };
 
 /// The form exactly as the inputs hold it: text.
@@ -133,18 +133,13 @@ fn text(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
+/// `value` as a whole number by the one text rule ([`text::whole`]), or `None` with the
+/// reason in `errors`.
 fn whole(value: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    match value.parse::<i64>() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            errors.insert(field.into(), "must be a whole number".into());
-            None
-        }
-    }
+    text::whole(value).unwrap_or_else(|reason| {
+        errors.insert(field.into(), reason.into());
+        None
+    })
 }
 
 /// A count or a seed: a whole number, not negative (the API's types have no sign, so a
@@ -160,18 +155,13 @@ fn natural(value: &str, field: &str, errors: &mut FieldErrors) -> Option<u64> {
     }
 }
 
+/// `value` as a number by the one text rule ([`text::decimal`]), or `None` with the reason
+/// in `errors`.
 fn decimal(value: &str, field: &str, errors: &mut FieldErrors) -> Option<f64> {
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    match value.parse::<f64>() {
-        Ok(n) if n.is_finite() => Some(n),
-        _ => {
-            errors.insert(field.into(), "must be a number".into());
-            None
-        }
-    }
+    text::decimal(value).unwrap_or_else(|reason| {
+        errors.insert(field.into(), reason.into());
+        None
+    })
 }
 
 #[cfg(test)]
@@ -232,6 +222,17 @@ mod tests {
         let errors = form.to_request().unwrap_err();
         assert_eq!(errors["age"], "must be a number");
         assert_eq!(errors["sibsp"], "must be a whole number");
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_point_is_taken_as_the_api_takes_it() {
+        let form = CalculatorForm {
+            pclass: "2.0".into(),
+            sibsp: " 1.0 ".into(),
+            ..CalculatorForm::default()
+        };
+        let request = form.to_request().unwrap();
+        assert_eq!((request.pclass, request.sibsp), (Some(2), Some(1)));
     }
 
     #[test]

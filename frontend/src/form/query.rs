@@ -3,7 +3,7 @@
 //! calculator reads it back into its form.
 
 use super::CalculatorForm;
-use lifeboat_api_types::{Embarked, Passenger};
+use lifeboat_api_types::Passenger;
 use uuid::Uuid;
 
 impl CalculatorForm {
@@ -39,7 +39,7 @@ pub fn calculator_link(passenger: &Passenger, model_id: Option<Uuid>) -> String 
         pairs.push(("fare", fare.to_string()));
     }
     if let Some(port) = passenger.embarked {
-        pairs.push(("embarked", port_code(port).to_owned()));
+        pairs.push(("embarked", port.as_str().to_owned()));
     }
     if let Some(id) = model_id {
         pairs.push(("model_id", id.to_string()));
@@ -48,32 +48,14 @@ pub fn calculator_link(passenger: &Passenger, model_id: Option<Uuid>) -> String 
     format!("/?{}", query.join("&"))
 }
 
-/// The port's letter, as in the data set.
-pub fn port_code(port: Embarked) -> &'static str {
-    match port {
-        Embarked::S => "S",
-        Embarked::C => "C",
-        Embarked::Q => "Q",
-    }
-}
-
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
-    use lifeboat_api_types::Sex;
     use std::collections::HashMap;
 
     fn passenger() -> Passenger {
-        Passenger {
-            pclass: 3,
-            sex: Sex::Male,
-            age: Some(22.0),
-            sibsp: 1,
-            parch: 0,
-            fare: Some(7.25),
-            embarked: Some(Embarked::S),
-        }
+        Passenger::BRAUND
     }
 
     fn read(link: &str) -> Option<CalculatorForm> {

@@ -43,7 +43,7 @@ impl Default for TrainingForm {
         Self {
             name: String::new(),
             algorithm: Algorithm::RandomForest,
-            features: Feature::BASIC.into_iter().collect(),
+            features: Feature::BASIC.iter().copied().collect(),
             trees: forest.trees.to_string(),
             max_depth: forest.max_depth.map(|d| d.to_string()).unwrap_or_default(),
             feature_share: forest.feature_share.to_string(),

@@ -11,7 +11,8 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use lifeboat_api_types::{
-    ActiveModel, Algorithm, FieldErrors, InferenceRequest, InferenceResponse, WhatIfAnswer, limits,
+    ActiveModel, Algorithm, Embarked, FieldErrors, InferenceRequest, InferenceResponse, Sex,
+    WhatIfAnswer, passenger_rules as rules, words,
 };
 use uuid::Uuid;
 
@@ -205,51 +206,53 @@ pub fn Calculator() -> impl IntoView {
     }
 }
 
+/// A select's `<option>`s, (value, words) each, the one a fresh form starts on selected.
+fn options(
+    choices: impl IntoIterator<Item = (String, &'static str)>,
+    typical: String,
+) -> impl IntoView {
+    choices
+        .into_iter()
+        .map(|(value, words)| {
+            let selected = value == typical;
+            view! { <option value=value selected=selected>{words}</option> }
+        })
+        .collect_view()
+}
+
 /// The passenger's seven inputs, each labelled, with its hint and its error from `errors`.
 #[component]
 fn PassengerFields(inputs: Inputs, errors: Memo<FieldErrors>) -> impl IntoView {
-    let Inputs {
-        pclass,
-        sex,
-        age,
-        sibsp,
-        parch,
-        fare,
-        embarked,
-    } = inputs;
     let error_for =
         move |name: &'static str| Signal::derive(move || errors.with(|e| e.get(name).cloned()));
+    // The options a fresh form starts on.
+    let typical = CalculatorForm::default();
     view! {
         <div class="grid">
-            <Field id="pclass" label="Ticket class" error=error_for("pclass")>
+            <Field id="pclass" label=words::PCLASS error=error_for("pclass")>
                 <select id="pclass" name="pclass" aria-describedby="pclass-hint pclass-error"
-                    prop:value=pclass on:change=move |ev| pclass.set(event_target_value(&ev))>
-                    <option value="1">"1st class"</option>
-                    <option value="2">"2nd class"</option>
-                    <option value="3" selected>"3rd class"</option>
+                    prop:value=inputs.pclass on:change=move |ev| inputs.pclass.set(event_target_value(&ev))>
+                    {options((rules::PCLASS_MIN..=rules::PCLASS_MAX).map(|class| (class.to_string(), words::class_name(class as u8))), typical.pclass.clone())}
                 </select>
             </Field>
-            <Field id="sex" label="Sex" error=error_for("sex")>
+            <Field id="sex" label=words::SEX error=error_for("sex")>
                 <select id="sex" name="sex" aria-describedby="sex-hint sex-error"
-                    prop:value=sex on:change=move |ev| sex.set(event_target_value(&ev))>
-                    <option value="male" selected>"Male"</option>
-                    <option value="female">"Female"</option>
+                    prop:value=inputs.sex on:change=move |ev| inputs.sex.set(event_target_value(&ev))>
+                    {options(Sex::ALL.map(|sex| (sex.as_str().to_owned(), words::sex_name(sex))), typical.sex.clone())}
                 </select>
             </Field>
-            <NumberField id="age" label="Age (years)" hint=format!("0–{}; leave empty if unknown", limits::AGE_MAX)
-                max=limits::AGE_MAX step="1" decimal=true value=age error=error_for("age") />
-            <NumberField id="fare" label="Fare (£)" hint=format!("0–{}; leave empty if unknown", limits::FARE_MAX)
-                max=limits::FARE_MAX step="0.01" decimal=true value=fare error=error_for("fare") />
-            <NumberField id="sibsp" label="Siblings or spouses aboard" hint=format!("0–{}", limits::RELATIVES_MAX)
-                max=limits::RELATIVES_MAX as f64 step="1" value=sibsp error=error_for("sibsp") />
-            <NumberField id="parch" label="Parents or children aboard" hint=format!("0–{}", limits::RELATIVES_MAX)
-                max=limits::RELATIVES_MAX as f64 step="1" value=parch error=error_for("parch") />
-            <Field id="embarked" label="Port of embarkation" error=error_for("embarked")>
+            <NumberField id="age" label=format!("{} (years)", words::AGE) hint=format!("0–{}; leave empty if unknown", rules::AGE_MAX)
+                max=rules::AGE_MAX step="1" decimal=true value=inputs.age error=error_for("age") />
+            <NumberField id="fare" label=format!("{} (£)", words::FARE) hint=format!("0–{}; leave empty if unknown", rules::FARE_MAX)
+                max=rules::FARE_MAX step="0.01" decimal=true value=inputs.fare error=error_for("fare") />
+            <NumberField id="sibsp" label=words::SIBSP hint=format!("0–{}", rules::RELATIVES_MAX)
+                max=rules::RELATIVES_MAX as f64 step="1" value=inputs.sibsp error=error_for("sibsp") />
+            <NumberField id="parch" label=words::PARCH hint=format!("0–{}", rules::RELATIVES_MAX)
+                max=rules::RELATIVES_MAX as f64 step="1" value=inputs.parch error=error_for("parch") />
+            <Field id="embarked" label=words::EMBARKED error=error_for("embarked")>
                 <select id="embarked" name="embarked" aria-describedby="embarked-hint embarked-error"
-                    prop:value=embarked on:change=move |ev| embarked.set(event_target_value(&ev))>
-                    <option value="S" selected>"Southampton"</option>
-                    <option value="C">"Cherbourg"</option>
-                    <option value="Q">"Queenstown"</option>
+                    prop:value=inputs.embarked on:change=move |ev| inputs.embarked.set(event_target_value(&ev))>
+                    {options(Embarked::ALL.map(|port| (port.as_str().to_owned(), words::port_name(port))), typical.embarked.clone())}
                     <option value="">"Unknown"</option>
                 </select>
             </Field>

@@ -2,7 +2,8 @@
 //! its sha256, parsed into records.
 
 use crate::ml::files::sha256_hex;
-use lifeboat_api_types::{Embarked, Passenger, Sex};
+use lifeboat_api_types::kaggle::{self, Header, RowError};
+use lifeboat_api_types::{Passenger, passenger_rules};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -12,10 +13,6 @@ pub const TITANIC_SHA256: &str = "4a437fde05fe5264e1701a7387ac6fb75393772ba38bb2
 /// That file's bytes, from the repository (`data/titanic.csv`, provenance in
 /// `data/README.md`): a build, a first start and the tests need no download.
 pub const BUILT_IN: &[u8] = include_bytes!("../../../data/titanic.csv");
-
-const REQUIRED_COLUMNS: [&str; 8] = [
-    "Survived", "Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked",
-];
 
 /// Why the data set cannot be used. Every variant says what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -36,11 +33,12 @@ pub enum DatasetError {
     },
     #[error("the data set has no column {0:?}")]
     MissingColumn(&'static str),
-    #[error("the data set's line {line} has a bad {column}: {value:?}")]
+    #[error("the data set's line {line}: {column} {reason}")]
     BadRow {
         line: u64,
         column: &'static str,
         value: String,
+        reason: String,
     },
     #[error("the data set is not valid CSV: {0}")]
     Csv(#[from] csv::Error),
@@ -130,57 +128,39 @@ fn from_bytes(bytes: &[u8], source: Source, expected: &str) -> Result<Dataset, D
     })
 }
 
-/// Parses the Kaggle `train.csv` layout. Columns are found by name, so their order and any
-/// extra columns do not matter. Empty Age, Fare and Embarked cells mean "unknown".
+/// Parses the Kaggle `train.csv` layout with [`kaggle`]'s columns and rules; every row must
+/// say whether the passenger survived. Empty Age, Fare and Embarked cells mean "unknown".
 pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, DatasetError> {
     let mut reader = csv::Reader::from_reader(bytes);
-    let headers = reader.headers()?.clone();
-    let mut index = [0usize; REQUIRED_COLUMNS.len()];
-    for (slot, name) in index.iter_mut().zip(REQUIRED_COLUMNS) {
-        *slot = headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or(DatasetError::MissingColumn(name))?;
-    }
+    let header = Header::find(reader.headers()?, &[kaggle::OUTCOME_COLUMN])
+        .map_err(|missing| DatasetError::MissingColumn(missing[0]))?;
     let mut records = Vec::new();
     for row in reader.records() {
         let row = row?;
         let line = row.position().map_or(0, csv::Position::line);
-        let cell = |i: usize| row.get(index[i]).unwrap_or("").trim();
-        let bad = |i: usize| DatasetError::BadRow {
+        let cells: Vec<&str> = row.iter().collect();
+        let bad = |column, value: &str, reason: String| DatasetError::BadRow {
             line,
-            column: REQUIRED_COLUMNS[i],
-            value: cell(i).to_owned(),
+            column,
+            value: value.to_owned(),
+            reason,
         };
-        let survived = match cell(0) {
-            "0" => false,
-            "1" => true,
-            _ => return Err(bad(0)),
-        };
-        let pclass = cell(1)
-            .parse::<u8>()
-            .ok()
-            .filter(|p| (1..=3).contains(p))
-            .ok_or_else(|| bad(1))?;
-        let sex = Sex::parse(cell(2)).ok_or_else(|| bad(2))?;
-        let age = optional(cell(3)).map_err(|()| bad(3))?;
-        let sibsp = cell(4).parse::<u8>().map_err(|_| bad(4))?;
-        let parch = cell(5).parse::<u8>().map_err(|_| bad(5))?;
-        let fare = optional(cell(6)).map_err(|()| bad(6))?;
-        let embarked = match cell(7) {
-            "" => None,
-            port => Some(Embarked::parse(port).ok_or_else(|| bad(7))?),
-        };
+        let read = header.read(&cells).map_err(|error| match error {
+            RowError::Cells(cells) => {
+                let first = &cells[0];
+                bad(first.column, &first.value, first.reason.clone())
+            }
+            width @ RowError::Width { .. } => bad("row", "", width.to_string()),
+        })?;
+        let survived = read.survived.ok_or_else(|| {
+            bad(
+                kaggle::OUTCOME_COLUMN,
+                "",
+                passenger_rules::REQUIRED.to_owned(),
+            )
+        })?;
         records.push(Record {
-            passenger: Passenger {
-                pclass,
-                sex,
-                age,
-                sibsp,
-                parch,
-                fare,
-                embarked,
-            },
+            passenger: read.passenger,
             survived,
         });
     }
@@ -190,20 +170,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, DatasetError> {
     Ok(records)
 }
 
-fn optional(cell: &str) -> Result<Option<f64>, ()> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-        _ => Err(()),
-    }
-}
-
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
+    use lifeboat_api_types::{Embarked, Sex};
 
     const HEADER: &str =
         "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n";
@@ -249,6 +220,7 @@ mod tests {
                 line,
                 column,
                 value,
+                ..
             } => {
                 assert_eq!((line, column, value.as_str()), (3, "Pclass", "7"));
             }

@@ -9,17 +9,8 @@
 //!   inputs that is every one of the 2^7 sets, no sampling.
 
 use crate::ml::features::{copy_input, inputs_of};
-use crate::ml::{Feature, ModelArtifact, ModelBody, Preprocessing, Record};
-use lifeboat_api_types::{Contribution, Embarked, Passenger, Sex};
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_xoshiro::Xoshiro256Plus;
-
-/// How many training passengers an SVM's explanations compare against: each explanation
-/// costs 2^7 × this many predictions.
-pub const BACKGROUND_ROWS: usize = 32;
-/// Seed of the background sample, so a model's background can be drawn again.
-const BACKGROUND_SEED: u64 = 7;
+use crate::ml::{Feature, ModelArtifact, ModelBody, Preprocessing};
+use lifeboat_api_types::{Contribution, Passenger, words};
 
 /// An explanation: the model's average answer and what each input adds to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,25 +103,6 @@ pub fn shapley(
     (value[0], values)
 }
 
-/// A stratified sample of [`BACKGROUND_ROWS`] training passengers, survivors in the share
-/// they have in `train`, the same for the same rows.
-pub fn background(train: &[Record]) -> Vec<Passenger> {
-    let mut rng = Xoshiro256Plus::seed_from_u64(BACKGROUND_SEED);
-    let survivors = train.iter().filter(|r| r.survived).count();
-    let take_survivors =
-        ((BACKGROUND_ROWS * survivors) as f64 / train.len().max(1) as f64).round() as usize;
-    let mut sample = Vec::with_capacity(BACKGROUND_ROWS);
-    for (class, take) in [
-        (false, BACKGROUND_ROWS - take_survivors),
-        (true, take_survivors),
-    ] {
-        let mut rows: Vec<&Record> = train.iter().filter(|r| r.survived == class).collect();
-        rows.shuffle(&mut rng);
-        sample.extend(rows.iter().take(take).map(|r| r.passenger));
-    }
-    sample
-}
-
 /// An explanation's line for `feature`, with the passenger's value in words.
 fn line(feature: Feature, contribution: f64, p: &Passenger, pre: &Preprocessing) -> Contribution {
     Contribution {
@@ -145,15 +117,8 @@ fn line(feature: Feature, contribution: f64, p: &Passenger, pre: &Preprocessing)
 pub fn value_in_words(feature: Feature, p: &Passenger, pre: &Preprocessing) -> String {
     let relatives = u16::from(p.sibsp) + u16::from(p.parch);
     match feature {
-        Feature::Pclass => match p.pclass {
-            1 => "1st class".into(),
-            2 => "2nd class".into(),
-            _ => "3rd class".into(),
-        },
-        Feature::Sex => match p.sex {
-            Sex::Female => "female".into(),
-            Sex::Male => "male".into(),
-        },
+        Feature::Pclass => words::class_name(p.pclass).into(),
+        Feature::Sex => p.sex.to_string(),
         Feature::Age => match p.age {
             Some(age) => format!("{age}"),
             None => format!("unknown (taken as {})", pre.age_median),
@@ -165,20 +130,11 @@ pub fn value_in_words(feature: Feature, p: &Passenger, pre: &Preprocessing) -> S
             None => format!("unknown (taken as {:.2})", pre.fare_median),
         },
         Feature::Embarked => match p.embarked {
-            Some(port) => port_name(port).into(),
-            None => format!("unknown (taken as {})", port_name(pre.embarked_mode)),
+            Some(port) => words::port_name(port).into(),
+            None => format!("unknown (taken as {})", words::port_name(pre.embarked_mode)),
         },
         Feature::FamilySize => (relatives + 1).to_string(),
         Feature::IsAlone => if relatives == 0 { "yes" } else { "no" }.into(),
-    }
-}
-
-/// The port's name.
-pub fn port_name(port: Embarked) -> &'static str {
-    match port {
-        Embarked::S => "Southampton",
-        Embarked::C => "Cherbourg",
-        Embarked::Q => "Queenstown",
     }
 }
 
@@ -186,16 +142,15 @@ pub fn port_name(port: Embarked) -> &'static str {
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
+    use lifeboat_api_types::Sex;
 
     fn passenger(pclass: u8, sex: Sex, age: f64) -> Passenger {
         Passenger {
             pclass,
             sex,
             age: Some(age),
-            sibsp: 1,
-            parch: 0,
             fare: Some(10.0),
-            embarked: Some(Embarked::S),
+            ..Passenger::BRAUND
         }
     }
 
@@ -230,19 +185,5 @@ mod tests {
         let (base, values) = shapley(&[Feature::Pclass, Feature::Sex], &x, &background, f);
         assert_eq!(base, 0.0);
         assert_eq!(values, [0.5, 0.5]);
-    }
-
-    #[test]
-    fn the_background_keeps_the_survivor_share_and_is_drawn_the_same_each_time() {
-        let train: Vec<Record> = (0..300)
-            .map(|i| Record {
-                passenger: passenger(1 + (i % 3) as u8, Sex::Male, f64::from(i)),
-                survived: i % 3 == 0,
-            })
-            .collect();
-        let sample = background(&train);
-        assert_eq!(sample.len(), BACKGROUND_ROWS);
-        assert_eq!(sample.iter().filter(|p| p.pclass == 1).count(), 11);
-        assert_eq!(sample, background(&train));
     }
 }

@@ -115,7 +115,11 @@ pub fn inputs_of(features: &[Feature]) -> Vec<Feature> {
                     && matches!(input, Feature::Sibsp | Feature::Parch))
         })
     };
-    Feature::BASIC.into_iter().filter(|&i| needs(i)).collect()
+    Feature::BASIC
+        .iter()
+        .copied()
+        .filter(|&i| needs(i))
+        .collect()
 }
 
 /// Sets `input` of `to` to its value in `from`.

@@ -81,7 +81,7 @@ for (const [algorithm, label, fill] of [
 test('an invalid training form names the fields and starts nothing', async ({ page }) => {
   await logIn(page, admin.email, admin.password);
   await page.goto('/admin/train');
-  for (const feature of ['Ticket class', 'Sex', 'Age', 'Siblings / spouses aboard', 'Parents / children aboard', 'Fare', 'Port of embarkation']) {
+  for (const feature of ['Ticket class', 'Sex', 'Age', 'Siblings or spouses aboard', 'Parents or children aboard', 'Fare', 'Port of embarkation']) {
     await page.getByRole('checkbox', { name: feature, exact: true }).uncheck();
   }
   await page.getByRole('button', { name: 'Start training' }).click();

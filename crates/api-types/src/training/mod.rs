@@ -1,13 +1,16 @@
-//! Training on the wire: a training request and its rules, the model service's train call
-//! and answer, and training jobs.
+//! Training on the wire: a training request and its rules ([`TrainingRequest::spec`]); the
+//! model service's train call and answer ([`model_service`]); the request's OpenAPI schema
+//! ([`schema`]).
+
+mod model_service;
+#[cfg(feature = "openapi")]
+pub mod schema;
+
+pub use model_service::{TrainModel, TrainedModel};
 
 use crate::model::limits;
-use crate::{
-    Algorithm, Estimator, Evaluation, EvaluationParams, Feature, FieldErrors, ModelMetrics,
-};
-use chrono::{DateTime, Utc};
+use crate::{Algorithm, Estimator, EvaluationParams, Feature, FieldErrors};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// `POST /api/training` body, as it arrives: nothing trusted yet (see [`TrainingRequest::spec`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,11 +23,11 @@ pub struct TrainingRequest {
     #[cfg_attr(feature = "openapi", schema(required = true, value_type = Vec<crate::Feature>, min_items = 1))]
     pub features: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(required = true, value_type = String, min_length = 1, max_length = 100, pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"))]
+    #[cfg_attr(feature = "openapi", schema(required = true, schema_with = schema::name))]
     pub name: Option<String>,
     /// The algorithm's parameters; any left out take their defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = params_schema))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::params))]
     pub params: Option<serde_json::Value>,
     /// How the model is evaluated (cross-validation folds, importance repeats); any left
     /// out take their defaults.
@@ -34,62 +37,6 @@ pub struct TrainingRequest {
     /// Make the new model the active one of its algorithm when it succeeds.
     #[serde(default)]
     pub activate: bool,
-}
-
-/// `params` in the document: the forest's or the SVM's parameters (which one is checked
-/// against `algorithm`), or null for the defaults.
-#[cfg(feature = "openapi")]
-fn params_schema() -> utoipa::openapi::schema::Schema {
-    use utoipa::openapi::Ref;
-    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, SchemaType, Type};
-    let any_of = AnyOfBuilder::new()
-        .item(Ref::from_schema_name("ForestParams"))
-        .item(Ref::from_schema_name("SvmParams"))
-        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
-        .description(Some(
-            "The algorithm's parameters (`ForestParams` or `SvmParams`, as `algorithm` says); \
-             any left out take their defaults",
-        ))
-        .build();
-    Schema::AnyOf(any_of)
-}
-
-/// The document's `TrainingRequest`: `original` with `params` tied to `algorithm` (the
-/// forest's parameters for a forest, the SVM's for an SVM, or null), so that a request the
-/// document calls valid is one the server takes.
-#[cfg(feature = "openapi")]
-pub fn training_request_schema(
-    original: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-) -> utoipa::openapi::schema::Schema {
-    use utoipa::openapi::Ref;
-    use utoipa::openapi::schema::{
-        AllOfBuilder, AnyOfBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
-    };
-    let branch = |algorithm: crate::Algorithm, params: &str| {
-        ObjectBuilder::new()
-            .property(
-                "algorithm",
-                ObjectBuilder::new()
-                    .schema_type(SchemaType::Type(Type::String))
-                    .enum_values(Some([algorithm.as_str()])),
-            )
-            .property(
-                "params",
-                AnyOfBuilder::new()
-                    .item(Ref::from_schema_name(params))
-                    .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null))),
-            )
-            .required("algorithm")
-    };
-    let by_algorithm = OneOfBuilder::new()
-        .item(branch(crate::Algorithm::RandomForest, "ForestParams"))
-        .item(branch(crate::Algorithm::Svm, "SvmParams"));
-    Schema::AllOf(
-        AllOfBuilder::new()
-            .item(original)
-            .item(by_algorithm)
-            .build(),
-    )
 }
 
 /// A training request that has passed the rules.
@@ -238,69 +185,6 @@ impl TrainingRequest {
         };
         parsed.map_err(|e| format!("not valid for {algorithm}: {e}"))
     }
-}
-
-/// The model service's `POST /models` body: train and save one model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainModel {
-    /// The id the new model gets (the backend's training job id).
-    pub model_id: Uuid,
-    pub name: String,
-    pub features: Vec<Feature>,
-    pub estimator: Estimator,
-    #[serde(default)]
-    pub evaluation: EvaluationParams,
-}
-
-impl TrainModel {
-    /// The model service's call for `spec`, the new model to be called `model_id`.
-    pub fn new(model_id: Uuid, spec: &TrainingSpec) -> Self {
-        Self {
-            model_id,
-            name: spec.name.clone(),
-            features: spec.features.clone(),
-            estimator: spec.estimator.clone(),
-            evaluation: spec.evaluation,
-        }
-    }
-
-    /// The rules of a training request, for a caller that is not the backend: a name, at
-    /// least one feature, parameters in range.
-    pub fn check(&self) -> Result<(), FieldErrors> {
-        let mut errors = self.estimator.check().err().unwrap_or_default();
-        errors.extend(self.evaluation.check().err().unwrap_or_default());
-        if self.features.is_empty() {
-            errors.insert("features".into(), "choose at least one feature".into());
-        }
-        if self.name.trim().is_empty() {
-            errors.insert("name".into(), "is required".into());
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
-    }
-}
-
-/// A model as the model service has it: what it is, how good it is, where it lives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainedModel {
-    pub id: Uuid,
-    pub name: String,
-    pub features: Vec<Feature>,
-    pub estimator: Estimator,
-    pub metrics: ModelMetrics,
-    /// File name of the artifact in the model folder.
-    pub artifact_file: String,
-    pub artifact_sha256: String,
-    pub dataset_sha256: String,
-    pub training_seconds: f64,
-    pub created_at: DateTime<Utc>,
-    /// Cross-validation, curves and importance; `None` for models trained before they were
-    /// measured.
-    #[serde(default)]
-    pub evaluation: Option<Evaluation>,
 }
 
 #[cfg(test)]

@@ -1,149 +1,7 @@
-//! Models on the wire: what can be trained (algorithms, features, parameters) and the
-//! rules; how good a model is lives in `registry`.
+//! The algorithms' parameters: their defaults, bounds and checks, and their OpenAPI schemas.
 
-use crate::FieldErrors;
+use crate::{Algorithm, FieldErrors};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// The learning algorithm behind a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "sqlx",
-    derive(sqlx::Type),
-    sqlx(type_name = "model_algorithm", rename_all = "snake_case")
-)]
-pub enum Algorithm {
-    RandomForest,
-    Svm,
-}
-
-impl Algorithm {
-    pub const ALL: [Algorithm; 2] = [Algorithm::RandomForest, Algorithm::Svm];
-
-    /// The name used on the wire and in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RandomForest => "random_forest",
-            Self::Svm => "svm",
-        }
-    }
-
-    /// Reads the wire name.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == text.trim())
-    }
-
-    /// The inputs the default model of this algorithm is trained on, chosen with its
-    /// parameters by 5-fold cross-validation (bench/choose-defaults.sh, docs/architecture.md).
-    pub fn default_features(self) -> Vec<Feature> {
-        match self {
-            Self::RandomForest => Feature::ALL.to_vec(),
-            Self::Svm => Feature::BASIC.to_vec(),
-        }
-    }
-
-    /// A name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::RandomForest => "Random forest",
-            Self::Svm => "SVM",
-        }
-    }
-}
-
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A passenger attribute a model can be trained on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Feature {
-    Pclass,
-    Sex,
-    Age,
-    Sibsp,
-    Parch,
-    Fare,
-    Embarked,
-    /// Derived: sibsp + parch + 1.
-    FamilySize,
-    /// Derived: travelling without relatives.
-    IsAlone,
-}
-
-impl Feature {
-    /// Every feature, in the order the default models use.
-    pub const ALL: [Feature; 9] = [
-        Feature::Pclass,
-        Feature::Sex,
-        Feature::Age,
-        Feature::Sibsp,
-        Feature::Parch,
-        Feature::Fare,
-        Feature::Embarked,
-        Feature::FamilySize,
-        Feature::IsAlone,
-    ];
-
-    /// The seven columns of the passenger form: the default SVM's inputs (the default forest
-    /// adds the two derived ones: [`Algorithm::default_features`]).
-    pub const BASIC: [Feature; 7] = [
-        Feature::Pclass,
-        Feature::Sex,
-        Feature::Age,
-        Feature::Sibsp,
-        Feature::Parch,
-        Feature::Fare,
-        Feature::Embarked,
-    ];
-
-    /// The name used on the wire and in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pclass => "pclass",
-            Self::Sex => "sex",
-            Self::Age => "age",
-            Self::Sibsp => "sibsp",
-            Self::Parch => "parch",
-            Self::Fare => "fare",
-            Self::Embarked => "embarked",
-            Self::FamilySize => "family_size",
-            Self::IsAlone => "is_alone",
-        }
-    }
-
-    /// Reads the wire name.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.as_str() == text.trim())
-    }
-
-    /// A name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pclass => "Ticket class",
-            Self::Sex => "Sex",
-            Self::Age => "Age",
-            Self::Sibsp => "Siblings / spouses aboard",
-            Self::Parch => "Parents / children aboard",
-            Self::Fare => "Fare",
-            Self::Embarked => "Port of embarkation",
-            Self::FamilySize => "Family size (derived)",
-            Self::IsAlone => "Travelling alone (derived)",
-        }
-    }
-}
-
-impl fmt::Display for Feature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// How a random forest is grown. The defaults are the ones the default model uses, chosen by
 /// 5-fold cross-validation (bench/choose-defaults.sh).
@@ -151,23 +9,24 @@ impl fmt::Display for Feature {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ForestParams {
-    /// Number of trees, 1–500.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
+    /// Number of trees, 1 to [`limits::MAX_TREES`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::trees))]
     #[serde(deserialize_with = "crate::whole::integer")]
     pub trees: usize,
-    /// Deepest a tree may grow (1–30); `null` grows until leaves are pure.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
+    /// Deepest a tree may grow (1 to [`limits::MAX_DEPTH`]); `null` grows until leaves are
+    /// pure.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::max_depth))]
     #[serde(deserialize_with = "crate::whole::optional")]
     pub max_depth: Option<usize>,
     /// Share of the feature columns each tree sees, (0, 1].
-    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::feature_share))]
     pub feature_share: f64,
     /// Size of each tree's bootstrap sample as a share of the training rows, (0, 1].
-    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::bootstrap_share))]
     pub bootstrap_share: f64,
     /// Seed of the random choices, so the same data and params grow the same forest; at most
-    /// 2^53 − 1, so a browser shows it exactly.
-    #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    /// [`limits::MAX_SEED`], so a browser shows it exactly.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::seed))]
     #[serde(deserialize_with = "crate::whole::integer")]
     pub seed: u64,
 }
@@ -202,11 +61,12 @@ pub enum Kernel {
 #[serde(default, deny_unknown_fields)]
 pub struct SvmParams {
     pub kernel: Kernel,
-    /// Penalty for misclassified training rows, (0, 1000].
-    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1000))]
+    /// Penalty for misclassified training rows, above 0, at most [`limits::MAX_SVM_C`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::svm_c))]
     pub c: f64,
-    /// Width of the Gaussian kernel, (0, 1000]; ignored by the linear kernel.
-    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1000))]
+    /// Width of the Gaussian kernel, above 0, at most [`limits::MAX_KERNEL_WIDTH`]; ignored by
+    /// the linear kernel.
+    #[cfg_attr(feature = "openapi", schema(schema_with = schema::kernel_width))]
     pub kernel_width: f64,
 }
 
@@ -317,6 +177,101 @@ impl Estimator {
     }
 }
 
+/// The parameters' schemas in the OpenAPI document, built from [`limits`].
+#[cfg(feature = "openapi")]
+mod schema {
+    use super::{ForestParams, SvmParams};
+    use crate::bounded::{amount, whole};
+    use utoipa::openapi::schema::Object;
+
+    /// `ForestParams.trees`.
+    pub fn trees() -> Object {
+        let max = super::limits::MAX_TREES as u64;
+        whole(
+            1,
+            max,
+            false,
+            format!("Number of trees, 1–{max}"),
+            default(|p| p.trees.into()),
+        )
+    }
+
+    /// `ForestParams.max_depth`.
+    pub fn max_depth() -> Object {
+        let max = super::limits::MAX_DEPTH as u64;
+        let description =
+            format!("Deepest a tree may grow (1–{max}); null grows until leaves are pure");
+        whole(1, max, true, description, default(|p| p.max_depth.into()))
+    }
+
+    /// `ForestParams.feature_share`.
+    pub fn feature_share() -> Object {
+        let description = "Share of the feature columns each tree sees, above 0, at most 1";
+        amount(
+            1.0,
+            true,
+            false,
+            description.into(),
+            default(|p| p.feature_share.into()),
+        )
+    }
+
+    /// `ForestParams.bootstrap_share`.
+    pub fn bootstrap_share() -> Object {
+        let description = "Each tree's sample as a share of the training rows, above 0, at most 1";
+        amount(
+            1.0,
+            true,
+            false,
+            description.into(),
+            default(|p| p.bootstrap_share.into()),
+        )
+    }
+
+    /// `ForestParams.seed`.
+    pub fn seed() -> Object {
+        let max = super::limits::MAX_SEED;
+        let description = format!(
+            "Seed of the random choices, so the same data and params grow the same forest; at most \
+             {max} (2^53 − 1), so a browser shows it exactly"
+        );
+        whole(0, max, false, description, default(|p| p.seed.into()))
+    }
+
+    /// `SvmParams.c`.
+    pub fn svm_c() -> Object {
+        let max = super::limits::MAX_SVM_C;
+        let description =
+            format!("Penalty for misclassified training rows, above 0, at most {max}");
+        amount(max, true, false, description, svm_default(|p| p.c.into()))
+    }
+
+    /// `SvmParams.kernel_width`.
+    pub fn kernel_width() -> Object {
+        let max = super::limits::MAX_KERNEL_WIDTH;
+        let description = format!(
+            "Width of the Gaussian kernel, above 0, at most {max}; ignored by the linear one"
+        );
+        amount(
+            max,
+            true,
+            false,
+            description,
+            svm_default(|p| p.kernel_width.into()),
+        )
+    }
+
+    /// A field of the default forest's parameters.
+    fn default(field: impl Fn(ForestParams) -> serde_json::Value) -> Option<serde_json::Value> {
+        Some(field(ForestParams::default()))
+    }
+
+    /// A field of the default SVM's parameters.
+    fn svm_default(field: impl Fn(SvmParams) -> serde_json::Value) -> Option<serde_json::Value> {
+        Some(field(SvmParams::default()))
+    }
+}
+
 /// Bounds of a training request.
 pub mod limits {
     pub const NAME_MAX_CHARS: usize = 100;
@@ -342,15 +297,5 @@ mod tests {
             Estimator::default_for(Algorithm::Svm).params_json(),
             json["params"]
         );
-    }
-
-    #[test]
-    fn wire_names_parse_back() {
-        for feature in Feature::ALL {
-            assert_eq!(Feature::parse(feature.as_str()), Some(feature));
-        }
-        for algorithm in Algorithm::ALL {
-            assert_eq!(Algorithm::parse(&algorithm.to_string()), Some(algorithm));
-        }
     }
 }
