@@ -85,7 +85,7 @@ t=$(token)
 times=()
 for _ in 1 2 3 4 5; do
   times+=("$(curl -fsS -o "$work/answer.json" -w '%{time_total}' -H "authorization: Bearer $t" \
-    -H 'content-type: text/csv' --data-binary @"$work/file.csv" "$base/api/inference/batch")")
+    -H 'content-type: text/csv' --data-binary @"$work/file.csv" "$base/api/inference/file")")
 done
 rows=$(python3 -c "import json; print(len(json.load(open('$work/answer.json'))['rows']))")
 printf '   %s rows, %s bytes: %s s (median of 5: %s)\n' "$rows" "$(stat -c %s "$work/file.csv")" \

@@ -4,6 +4,7 @@
 //! and the data set summary for the explorer.
 
 use crate::helpers::{Stack, dataset_path, eventually, spawn_stack};
+use lifeboat_api_types::{BATCH_FILE_OLD_PATH, BATCH_FILE_PATH};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -30,7 +31,7 @@ async fn upload(
     file: Vec<u8>,
 ) -> reqwest::Response {
     stack
-        .post(&format!("/api/inference/batch{query}"))
+        .post(&format!("{BATCH_FILE_PATH}{query}"))
         .bearer_auth(token)
         .header("content-type", "text/csv")
         .header("accept", accept)
@@ -98,6 +99,48 @@ async fn kaggles_train_csv_gives_891_predictions_and_an_accuracy(db: PgPool) {
     let first: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
     let prob: f64 = first[2].parse().unwrap();
     assert_eq!(first[1], if prob >= 0.5 { "1" } else { "0" });
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_path_before_rc3_still_answers_marked_deprecated_with_its_successor(db: PgPool) {
+    let stack = spawn_stack(db).await;
+    let token = user(&stack, "old-path@example.com").await;
+    let rows = [ROW.to_owned(), ROW.replacen("1,", "2,", 1)];
+    let current: Value = upload(&stack, &token, "", "application/json", file(&rows))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = stack
+        .post(BATCH_FILE_OLD_PATH)
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(file(&rows))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 200);
+    assert_eq!(old.headers()["deprecation"], "@1796601600");
+    assert_eq!(
+        old.headers()["link"],
+        format!("<{BATCH_FILE_PATH}>; rel=\"successor-version\"")
+    );
+    let old: Value = old.json().await.unwrap();
+    assert_eq!(old["rows"], current["rows"]);
+    // The alias takes a file as large as the path it stands for.
+    let big = vec![b' '; 100 * 1024];
+    let response = stack
+        .post(BATCH_FILE_OLD_PATH)
+        .bearer_auth(&token)
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        422,
+        "a file over the JSON limit reaches the route"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -178,7 +221,7 @@ async fn files_too_long_too_large_or_not_csv_are_refused_with_a_clear_message(db
     }
 
     let anonymous = stack
-        .post("/api/inference/batch")
+        .post(BATCH_FILE_PATH)
         .body(file(&[ROW.to_owned()]))
         .send()
         .await

@@ -1,4 +1,5 @@
-//! `POST /api/inference/batch`: predictions for every passenger of a CSV file in the layout
+//! `POST /api/inference/file` (before 0.9.0-rc3 `/api/inference/batch`, still answered as a
+//! deprecated alias until 0.10): predictions for every passenger of a CSV file in the layout
 //! of Kaggle's Titanic files (see [`crate::batch_file`]), answered as JSON (the rows, the
 //! reasons for the rows that could not be read, the accuracy when the file has `Survived`)
 //! or, asked with `Accept: text/csv`, as the Kaggle submission file.
@@ -12,11 +13,13 @@ use crate::routes::history::csv_line;
 use crate::routes::query::{self, ValidQuery};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::{
-    BATCH_FILE_MAX_BYTES, BatchFileAnswer, BatchFileRow, ErrorBody, InferenceRequest,
+    BATCH_FILE_MAX_BYTES, BATCH_FILE_PATH, BatchFileAnswer, BatchFileRow, ErrorBody,
+    InferenceRequest,
 };
 use lifeboat_service_kit::Json;
 use serde::Deserialize;
@@ -26,9 +29,18 @@ use utoipa_axum::routes;
 /// On a CSV answer: how many rows of the file could not be read (and are not in it).
 pub const ROW_ERRORS_HEADER: &str = "lifeboat-row-errors";
 
+/// The header that marks a deprecated operation's answers.
+const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+
+// The alias is deprecated for clients; serving it until 0.10 is on purpose.
+#[allow(deprecated)]
 pub fn router() -> OpenApiRouter<AppState> {
+    let alias = OpenApiRouter::new()
+        .routes(routes!(predict_deprecated))
+        .layer(middleware::from_fn(deprecated));
     OpenApiRouter::new()
-        .routes(routes!(predict_file))
+        .routes(routes!(predict))
+        .merge(alias)
         .layer(DefaultBodyLimit::max(BATCH_FILE_MAX_BYTES))
 }
 
@@ -44,26 +56,67 @@ struct FileQuery {
     probability: Option<String>,
 }
 
-/// Predicts every passenger of a CSV file (Kaggle's layout: `PassengerId, Pclass, Name, Sex,
-/// Age, SibSp, Parch, Ticket, Fare, Cabin, Embarked`, with or without `Survived`; columns
-/// found by name, others ignored). At most 2 MiB and 10,000 rows. Rows that cannot be read
-/// are listed by line with the reason; the others are predicted.
-#[utoipa::path(
-    post,
-    path = "/api/inference/batch",
-    operation_id = "predict_file",
-    tag = "predictions",
-    security(("bearer" = [])),
-    params(FileQuery),
-    request_body(content = String, content_type = "text/csv", description = "The CSV file"),
-    responses(
-        (status = OK, description = "JSON: every row's prediction, the rows that could not be read, and the accuracy when the file has `Survived`. With `Accept: text/csv`: the Kaggle submission file `PassengerId,Survived` (and `Probability` when asked), the unreadable rows left out and counted in `Lifeboat-Row-Errors`", content((BatchFileAnswer = "application/json"), (String = "text/csv"))),
-        (status = UNAUTHORIZED, description = "Not signed in", body = ErrorBody),
-        (status = NOT_FOUND, description = "The model asked for does not exist", body = ErrorBody),
-        (status = PAYLOAD_TOO_LARGE, description = "The file is larger than 2 MiB", body = ErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "`file`: not UTF-8 CSV, a required column missing, no rows, or more than 10,000 rows; or `model_id`/`probability` not valid", body = ErrorBody),
-    )
-)]
+/// The operation at `$path`: a handler `$name` that predicts the file, documented with
+/// everything it answers. The same operation under the path it had before 0.9.0-rc3 is the
+/// deprecated alias, whose answers also say so ([`deprecated`]).
+macro_rules! file_operation {
+    ($(#[$attribute:meta])* $name:ident, $path:literal, $operation_id:literal) => {
+        /// Predicts every passenger of a CSV file (Kaggle's layout: `PassengerId, Pclass,
+        /// Name, Sex, Age, SibSp, Parch, Ticket, Fare, Cabin, Embarked`, with or without
+        /// `Survived`; columns found by name, others ignored). At most 2 MiB and 10,000 rows.
+        /// Rows that cannot be read are listed by line with the reason; the others are
+        /// predicted.
+        #[utoipa::path(
+            post,
+            path = $path,
+            operation_id = $operation_id,
+            tag = "predictions",
+            security(("bearer" = [])),
+            params(FileQuery),
+            request_body(content = String, content_type = "text/csv", description = "The CSV file"),
+            responses(
+                (status = OK, description = "JSON: every row's prediction, the rows that could not be read, and the accuracy when the file has `Survived`. With `Accept: text/csv`: the Kaggle submission file `PassengerId,Survived` (and `Probability` when asked), the unreadable rows left out and counted in `Lifeboat-Row-Errors`", content((BatchFileAnswer = "application/json"), (String = "text/csv"))),
+                (status = UNAUTHORIZED, description = "Not signed in", body = ErrorBody),
+                (status = NOT_FOUND, description = "The model asked for does not exist", body = ErrorBody),
+                (status = PAYLOAD_TOO_LARGE, description = "The file is larger than 2 MiB", body = ErrorBody),
+                (status = UNPROCESSABLE_ENTITY, description = "`file`: not UTF-8 CSV, a required column missing, no rows, or more than 10,000 rows; or `model_id`/`probability` not valid", body = ErrorBody),
+            )
+        )]
+        $(#[$attribute])*
+        async fn $name(
+            state: State<AppState>,
+            user: AuthUser,
+            query: ValidQuery<FileQuery>,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> Result<Response, ApiError> {
+            predict_file(state, user, query, headers, body).await
+        }
+    };
+}
+
+file_operation!(predict, "/api/inference/file", "predict_file");
+file_operation!(
+    #[deprecated = "POST /api/inference/file; this path goes in 0.10"]
+    predict_deprecated,
+    "/api/inference/batch",
+    "predict_file_deprecated"
+);
+
+/// The deprecated alias: the answer of [`predict`], marked deprecated (RFC 9745, since
+/// 2026-12-07) with a link to the path that replaces it.
+async fn deprecated(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(DEPRECATION, HeaderValue::from_static("@1796601600"));
+    let successor = format!("<{BATCH_FILE_PATH}>; rel=\"successor-version\"");
+    if let Ok(link) = HeaderValue::from_str(&successor) {
+        headers.insert(header::LINK, link);
+    }
+    response
+}
+
+/// Predicts every passenger of the file (see [`file_operation`]).
 async fn predict_file(
     State(state): State<AppState>,
     user: AuthUser,
@@ -76,14 +129,8 @@ async fn predict_file(
         Some("true") => true,
         Some(_) => return Err(ApiError::field("probability", "must be true or false")),
     };
-    let model_id = match query::model_id(params.model_id.as_deref())? {
-        Some(id) => id,
-        None => state
-            .active
-            .default_model(&state.db)
-            .await?
-            .ok_or(ApiError::NoActiveModel)?,
-    };
+    let asked = query::model_id(params.model_id.as_deref())?;
+    let model_id = state.active.asked_or_default(&state.db, asked).await?;
     let model = {
         let mut conn = state.db.acquire().await?;
         models::find(&mut conn, model_id).await?
@@ -102,13 +149,13 @@ async fn predict_file(
         .iter()
         .map(|row| InferenceRequest {
             model_id: Some(model_id),
-            ..row.request.clone()
+            ..InferenceRequest::from(row.passenger)
         })
         .collect();
     let answers = if requests.is_empty() {
         Vec::new()
     } else {
-        state.model.infer_file(requests).await?
+        state.model.predict_file(requests).await?
     };
     let rows: Vec<BatchFileRow> = file
         .rows

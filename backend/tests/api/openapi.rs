@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const OPERATIONS: [(&str, &str); 30] = [
+const OPERATIONS: [(&str, &str); 31] = [
     ("GET", "/health"),
     ("GET", "/ready"),
     ("GET", "/metrics"),
@@ -36,6 +36,7 @@ const OPERATIONS: [(&str, &str); 30] = [
     ("GET", "/api/me/predictions.csv"),
     ("DELETE", "/api/me/predictions/{id}"),
     ("GET", "/api/admin/predictions/daily"),
+    ("POST", "/api/inference/file"),
     ("POST", "/api/inference/batch"),
     ("GET", "/api/dataset/summary"),
 ];
@@ -203,8 +204,11 @@ async fn the_model_lab_figures_are_described_and_every_reference_resolves(db: Pg
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_documents_bounds_are_the_limits_the_server_enforces(db: PgPool) {
-    use lifeboat_api_types::{evaluation_limits as eval, limits, training_limits as training};
-    // utoipa's attributes take literals only; this ties each one to its constant.
+    use lifeboat_api_types::{
+        evaluation_limits as eval, passenger_rules as limits, training_limits as training,
+    };
+    // The document's bounds are built from the constants (utoipa's own attributes take
+    // literals only); this shows each one reaches the document.
     let app = spawn_app_with_admin(db).await;
     let document = document(&app).await;
     let schemas = &document["components"]["schemas"];
@@ -258,6 +262,18 @@ async fn the_documents_bounds_are_the_limits_the_server_enforces(db: PgPool) {
             "importance_repeats",
             "maximum",
             eval::MAX_IMPORTANCE_REPEATS as f64,
+        ),
+        (
+            "InferenceRequest",
+            "pclass",
+            "minimum",
+            limits::PCLASS_MIN as f64,
+        ),
+        (
+            "InferenceRequest",
+            "pclass",
+            "maximum",
+            limits::PCLASS_MAX as f64,
         ),
         ("InferenceRequest", "age", "maximum", limits::AGE_MAX),
         (

@@ -15,7 +15,7 @@
 use crate::error_response;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lifeboat_api_types::ErrorBody;
+use lifeboat_api_types::{ErrorBody, too_large_message};
 use std::time::Duration;
 
 /// A service's limits. [`Limits::default`] suits a JSON API.
@@ -33,11 +33,18 @@ pub struct Limits {
     pub uploads: &'static [(&'static str, usize)],
 }
 
-/// The one route that takes a file: `POST /api/inference/batch`, up to 2 MiB.
-pub const UPLOADS: &[(&str, usize)] = &[(
-    lifeboat_api_types::BATCH_FILE_PATH,
-    lifeboat_api_types::BATCH_FILE_MAX_BYTES,
-)];
+/// The one route that takes a file, `POST /api/inference/file` (and its deprecated alias),
+/// up to 2 MiB.
+pub const UPLOADS: &[(&str, usize)] = &[
+    (
+        lifeboat_api_types::BATCH_FILE_PATH,
+        lifeboat_api_types::BATCH_FILE_MAX_BYTES,
+    ),
+    (
+        lifeboat_api_types::BATCH_FILE_OLD_PATH,
+        lifeboat_api_types::BATCH_FILE_MAX_BYTES,
+    ),
+];
 
 impl Limits {
     /// The largest body a request to `path` may have.
@@ -53,23 +60,8 @@ impl Limits {
 pub fn too_large(limit: usize) -> Response {
     error_response(
         StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorBody::new(
-            "payload_too_large",
-            format!(
-                "the request body is larger than the {} this route takes",
-                in_binary_units(limit)
-            ),
-        ),
+        ErrorBody::new("payload_too_large", too_large_message(limit)),
     )
-}
-
-/// `2 MiB`, `64 KiB`, `100 bytes`.
-fn in_binary_units(bytes: usize) -> String {
-    match bytes {
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
-        b => format!("{b} bytes"),
-    }
 }
 
 impl Default for Limits {
@@ -245,13 +237,6 @@ mod tests {
             body.message,
             "the request body is larger than the 1000 bytes this route takes"
         );
-    }
-
-    #[test]
-    fn limits_are_said_in_binary_units() {
-        assert_eq!(in_binary_units(2 * 1024 * 1024), "2 MiB");
-        assert_eq!(in_binary_units(64 * 1024), "64 KiB");
-        assert_eq!(in_binary_units(100), "100 bytes");
     }
 
     #[tokio::test]

@@ -12,8 +12,8 @@ use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use lifeboat_api_types::{
-    ActiveModel, BATCH_FILE_COLUMNS, BATCH_FILE_MAX_BYTES, BATCH_FILE_MAX_ROWS,
-    BATCH_FILE_OUTCOME_COLUMN, BATCH_FILE_PATH, BatchFileAnswer,
+    ActiveModel, BATCH_FILE_MAX_BYTES, BATCH_FILE_MAX_ROWS, BATCH_FILE_PATH, BatchFileAnswer,
+    kaggle, too_large_message,
 };
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -26,12 +26,7 @@ const MIB: usize = 1024 * 1024;
 /// What the server says of a file over the limit (its edge's 413, service-kit `limits.rs`),
 /// said before sending it.
 pub fn too_large(bytes: f64) -> Option<String> {
-    (bytes > BATCH_FILE_MAX_BYTES as f64).then(|| {
-        format!(
-            "the request body is larger than the {} MiB this route takes",
-            BATCH_FILE_MAX_BYTES / MIB
-        )
-    })
+    (bytes > BATCH_FILE_MAX_BYTES as f64).then(|| too_large_message(BATCH_FILE_MAX_BYTES))
 }
 
 /// A count with thin groups of three: `10,000`.
@@ -219,12 +214,12 @@ fn Layout() -> impl IntoView {
         </p>
         <ul class="layout">
             <li>"A header row naming the columns, in any order: "
-                {BATCH_FILE_COLUMNS.iter().enumerate().map(|(i, c)| view! {
-                    {(i > 0).then_some(", ")}<code>{*c}</code>
+                {std::iter::once(kaggle::ID_COLUMN).chain(kaggle::PASSENGER_COLUMNS).enumerate().map(|(i, c)| view! {
+                    {(i > 0).then_some(", ")}<code>{c}</code>
                 }).collect_view()}
                 ". Other columns (Name, Ticket, Cabin…) are ignored."
             </li>
-            <li>"Optionally " <code>{BATCH_FILE_OUTCOME_COLUMN}</code>
+            <li>"Optionally " <code>{kaggle::OUTCOME_COLUMN}</code>
                 " (1 or 0): the predictions are then compared with it and the accuracy shown."</li>
             <li>{format!("At most {} MiB and {} passengers. Lines that cannot be read are listed with their line number; the others are predicted all the same.",
                 BATCH_FILE_MAX_BYTES / MIB, thousands(BATCH_FILE_MAX_ROWS))}</li>
@@ -313,12 +308,12 @@ mod tests {
         };
         assert_eq!(
             run.path(),
-            format!("/api/inference/batch?model_id={id}&probability=true")
+            format!("/api/inference/file?model_id={id}&probability=true")
         );
         let default = Run {
             model: None,
             probability: false,
         };
-        assert_eq!(default.path(), "/api/inference/batch?probability=false");
+        assert_eq!(default.path(), "/api/inference/file?probability=false");
     }
 }

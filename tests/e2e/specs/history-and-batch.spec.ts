@@ -224,7 +224,7 @@ test('a file over the limit is refused before it is sent, and the refusals of th
   await logIn(page, user.email, user.password);
   await page.goto('/batch');
   const sent: string[] = [];
-  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/inference/batch') sent.push(r.method()); });
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/inference/file') sent.push(r.method()); });
   const refusal = page.getByRole('alert').filter({ hasText: 'The file was refused:' });
 
   const big = path.join(os.tmpdir(), `lifeboat-e2e-big-${testInfo.project.name}-${Date.now()}.csv`);
