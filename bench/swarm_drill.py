@@ -12,8 +12,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import lifeboat_http  # noqa: E402
 
 STACK = "lifeboat"
 NETWORK = f"{STACK}_lifeboat"
@@ -40,21 +42,7 @@ def step(text):
 
 def call(method, path, body=None, token=None):
     """(status, parsed JSON or None) of a call through the web port."""
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(BASE + path, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            return error.code, json.loads(raw)
-        except ValueError:
-            return error.code, None
+    return lifeboat_http.call(BASE + path, method, body, token)
 
 
 def in_network(method, url, body=None):

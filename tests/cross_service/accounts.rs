@@ -2,6 +2,7 @@
 //! the admin's model list, where the seeded admin finds the default models.
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_stack, spawn_stack_with};
+use lifeboat_test_support::Ask;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -17,15 +18,7 @@ async fn a_user_signs_up_logs_in_and_is_kept_out_of_the_model_list(db: PgPool) {
     assert_eq!(signup.status(), 201);
 
     let token = stack.token("kim@example.com", "kim's password").await;
-    let me: Value = stack
-        .get("/api/me")
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = stack.get("/api/me").bearer_auth(&token).json_answer().await;
     assert_eq!(me["email"], "kim@example.com");
 
     let models = stack

@@ -3,6 +3,7 @@
 
 use crate::helpers::{Stack, eventually, spawn_stack};
 use lifeboat_api_types::{ActiveModel, InferenceResponse, SURVIVAL_THRESHOLD, WhatIfAnswer};
+use lifeboat_test_support::Ask;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -136,12 +137,8 @@ async fn what_if_draws_both_curves_and_finds_a_change_that_flips_the_verdict(db:
             let again: InferenceResponse = stack
                 .post("/api/inference")
                 .json(&changed)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json_answer()
+                .await;
             assert_eq!(again.prob, found.prob);
             assert_ne!(again.prob >= SURVIVAL_THRESHOLD, answer.prediction.survived);
         }

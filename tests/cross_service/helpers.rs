@@ -1,5 +1,6 @@
 //! `spawn_stack`: all three services wired together as in production.
 
+use lifeboat_test_support::Ask;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::PathBuf;
@@ -129,15 +130,7 @@ pub async fn login(client: &reqwest::Client, base: &str, email: &str, password: 
 
 /// `GET url` with `token`, as JSON.
 pub async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Value {
-    client
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    client.get(url).bearer_auth(token).json_answer().await
 }
 
 /// Polls training job `id` at the API under `base` until it succeeded or failed.

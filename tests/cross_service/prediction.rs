@@ -1,6 +1,7 @@
 //! A prediction through all three services, as the browser makes it.
 
 use crate::helpers::{Stack, spawn_stack};
+use lifeboat_test_support::Ask;
 use lifeboat_test_support::third_class_man;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -23,12 +24,8 @@ async fn a_visitor_gets_a_survival_probability_through_the_one_origin(db: PgPool
     let woman: Value = stack
         .post("/api/inference")
         .json(&json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":100,"embarked":"C"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_answer()
+        .await;
     assert!(woman["prob"].as_f64().unwrap() > 0.5, "{woman}");
     assert_eq!(woman["survived"], true);
     assert_eq!(woman["algorithm"], "random_forest");
@@ -68,12 +65,8 @@ async fn model_service_requests(stack: &Stack, path: &str) -> u64 {
     let metrics = stack
         .client
         .get(format!("{}/metrics", stack.model_service))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text_answer()
+        .await;
     let label = format!(r#"path="{path}""#);
     metrics
         .lines()

@@ -6,6 +6,7 @@
 use crate::helpers::{
     ADMIN_EMAIL, ADMIN_PASSWORD, answers_ok, dataset_path, eventually, finished_job, login,
 };
+use lifeboat_test_support::Ask;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::io::{BufRead, BufReader};
@@ -132,11 +133,8 @@ async fn timed_prediction(client: &reqwest::Client, api: &str) -> (u16, Duration
         .post(format!("{api}/api/inference"))
         .json(&json!({"pclass": 1, "sex": "female", "age": 30, "sibsp": 0, "parch": 0}))
         .timeout(Duration::from_secs(30))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16();
+        .status_answer()
+        .await;
     (status, started.elapsed())
 }
 
@@ -244,12 +242,8 @@ async fn a_job_whose_model_service_dies_mid_training_ends_failed_and_leaves_no_a
             "algorithm": "random_forest", "name": "cut short", "features": ["age", "fare", "sex"],
             "params": {"trees": 500, "max_depth": null, "feature_share": 1.0, "bootstrap_share": 1.0}
         }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_answer()
+        .await;
     let job_id = accepted["job_id"].as_str().unwrap();
     model_service.wait_until_training().await;
     model_service.kill();

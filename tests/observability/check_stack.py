@@ -23,6 +23,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import lifeboat_http  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOST = os.environ.get("LIFEBOAT_HOST", "127.0.0.1")
@@ -64,20 +68,9 @@ PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", 
 
 
 def call(method, path, body=None, token=None, request_id=None):
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    if request_id:
-        headers["x-request-id"] = request_id
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(FRONTEND + path, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        return error.code, json.loads(raw) if raw else None
+    """(status, parsed JSON or None) of a call through the web port."""
+    headers = {"x-request-id": request_id} if request_id else None
+    return lifeboat_http.call(FRONTEND + path, method, body, token, headers)
 
 
 def eventually(what, check, seconds=30):

@@ -1,8 +1,9 @@
 //! Sign-up and login, every status they can answer.
 
 use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, closed_port_url, spawn_app, spawn_app_with_admin,
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, closed_port_url, spawn_app, spawn_app_with_admin,
 };
+use lifeboat_test_support::Ask;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -158,9 +159,7 @@ async fn a_login_whose_email_holds_a_nul_character_is_an_ordinary_401(db: PgPool
 async fn repeated_failures_for_one_account_answer_429_with_retry_after(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
     app.signup("erin@example.com", "erin's password").await;
-    for _ in 0..5 {
-        assert_eq!(app.login("erin@example.com", "guess").await.status(), 401);
-    }
+    fail_logins(&app, "erin@example.com", 5).await;
     let response = app.login("erin@example.com", "erin's password").await;
     assert_eq!(response.status(), 429);
     let retry_after: u64 = response.headers()["retry-after"]
@@ -200,25 +199,16 @@ async fn failures_count_the_same_whichever_backend_replica_saw_them(db: PgPool) 
 async fn a_successful_login_is_not_slowed_by_earlier_failures_below_the_limit(db: PgPool) {
     let app = spawn_app_with_admin(db).await;
     app.signup("fay@example.com", "fay's password").await;
-    for _ in 0..4 {
-        app.login("fay@example.com", "guess").await;
-    }
-    assert_eq!(
-        app.login("fay@example.com", "fay's password")
+    // Four failures (one short of the limit), then a success; the success clears the count,
+    // so four more failures still leave the account open.
+    for round in 0..2 {
+        fail_logins(&app, "fay@example.com", 4).await;
+        let status = app
+            .login("fay@example.com", "fay's password")
             .await
-            .status(),
-        200
-    );
-    // The success cleared the count: four more failures still leave the account open.
-    for _ in 0..4 {
-        app.login("fay@example.com", "guess").await;
+            .status();
+        assert_eq!(status, 200, "round {round}");
     }
-    assert_eq!(
-        app.login("fay@example.com", "fay's password")
-            .await
-            .status(),
-        200
-    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -237,15 +227,7 @@ async fn logins_and_signups_are_counted_in_the_metrics(db: PgPool) {
     app.login("metrics@example.com", "wrong-password").await;
     app.login("metrics@example.com", "metrics-password").await;
 
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.client.get(app.url("/metrics")).text_answer().await;
     assert!(
         metrics.contains(r#"logins_total{outcome="failure"}"#),
         "{metrics}"
@@ -263,4 +245,11 @@ async fn logins_and_signups_are_counted_in_the_metrics(db: PgPool) {
                 && l.contains(r#"status="401""#)),
         "{metrics}"
     );
+}
+
+/// `times` logins to `email` with a wrong password, each refused with 401.
+async fn fail_logins(app: &TestApp, email: &str, times: usize) {
+    for _ in 0..times {
+        assert_eq!(app.login(email, "guess").await.status(), 401);
+    }
 }

@@ -5,6 +5,7 @@
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, config, eventually};
 use crate::private_postgres::PrivatePostgres;
 use lifeboat_backend::{Application, Config};
+use lifeboat_test_support::Ask;
 use std::time::{Duration, Instant};
 
 async fn me_status(app: &TestApp, token: &str) -> (u16, Duration) {
@@ -14,11 +15,8 @@ async fn me_status(app: &TestApp, token: &str) -> (u16, Duration) {
         .get(app.url("/api/me"))
         .bearer_auth(token)
         .timeout(Duration::from_secs(30))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16();
+        .status_answer()
+        .await;
     (status, started.elapsed())
 }
 

@@ -151,7 +151,7 @@ impl TestApp {
             .expect("request")
     }
 
-    pub async fn infer(&self, body: serde_json::Value) -> reqwest::Response {
+    pub async fn predict(&self, body: serde_json::Value) -> reqwest::Response {
         self.client
             .post(format!("{}/api/inference", self.address))
             .json(&body)

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 #[sqlx::test(migrations = "../migrations")]
 async fn inference_answers_503_when_the_model_service_is_down(db: PgPool) {
     let app = spawn_app(db, &closed_port_url()).await;
-    let response = app.infer(asking_a_model()).await;
+    let response = app.predict(asking_a_model()).await;
     assert_eq!(response.status(), 503);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "model_service_unavailable");
@@ -31,7 +31,7 @@ async fn inference_answers_503_when_the_model_service_is_down(db: PgPool) {
 async fn inference_answers_503_within_the_timeout_when_the_model_service_hangs(db: PgPool) {
     let app = spawn_app(db, &hanging_server_url().await).await;
     let started = Instant::now();
-    let response = app.infer(asking_a_model()).await;
+    let response = app.predict(asking_a_model()).await;
     assert_eq!(response.status(), 503);
     // The test app's request timeout is 500 ms; allow generous scheduling slack.
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -40,7 +40,7 @@ async fn inference_answers_503_within_the_timeout_when_the_model_service_hangs(d
 #[sqlx::test(migrations = "../migrations")]
 async fn with_no_active_model_a_prediction_naming_none_gets_503_saying_so(db: PgPool) {
     let app = spawn_app(db, &closed_port_url()).await;
-    let response = app.infer(third_class_man()).await;
+    let response = app.predict(third_class_man()).await;
     assert_eq!(response.status(), 503);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "no_active_model");
@@ -51,7 +51,7 @@ async fn an_invalid_passenger_gets_422_without_calling_the_model_service(db: PgP
     // The model service is down: a 422 proves the backend validated on its own.
     let app = spawn_app(db, &closed_port_url()).await;
     let response = app
-        .infer(json!({"pclass":0,"sex":"male","sibsp":0,"parch":0,"embarked":"X"}))
+        .predict(json!({"pclass":0,"sex":"male","sibsp":0,"parch":0,"embarked":"X"}))
         .await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();

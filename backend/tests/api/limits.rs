@@ -132,7 +132,7 @@ async fn a_body_over_64_kib_is_refused_413_with_our_error_body(db: PgPool) {
     let app = spawn_limited(db).await;
     let mut body = third_class_man();
     body["padding"] = json!("x".repeat(64 * 1024));
-    let response = app.infer(body).await;
+    let response = app.predict(body).await;
     assert_eq!(response.status(), 413);
     assert_eq!(error_code(response).await, "payload_too_large");
 }

@@ -2,6 +2,7 @@
 //! session for every holder, and a role change counts from the next request.
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app_with_admin};
+use lifeboat_test_support::Ask;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -152,11 +153,8 @@ async fn predict_status(app: &TestApp, access_token: &str) -> u16 {
         .post(app.url("/api/inference"))
         .bearer_auth(access_token)
         .json(&json!({"pclass": 3, "sex": "male", "sibsp": 0, "parch": 0}))
-        .send()
+        .status_answer()
         .await
-        .unwrap()
-        .status()
-        .as_u16()
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -8,7 +8,8 @@ use crate::helpers::{
 };
 use lifeboat_api_types::{Algorithm, Estimator, Feature, TrainedModel};
 use lifeboat_model_service::ml::evaluate::stratified_folds;
-use lifeboat_model_service::ml::train::{FOLD_SEED, held_out_records, training_records};
+use lifeboat_model_service::ml::rows::{held_out_records, training_records};
+use lifeboat_model_service::ml::train::FOLD_SEED;
 use serde_json::json;
 
 #[tokio::test]
@@ -148,7 +149,7 @@ async fn a_model_saved_before_evaluations_loads_lists_and_predicts_without_one()
     assert_eq!(listed[0].id, id);
     assert!(listed[0].evaluation.is_none());
     let response = restarted
-        .infer(json!({"model_id": id, "pclass": 1, "sex": "female", "sibsp": 0, "parch": 0}))
+        .predict(json!({"model_id": id, "pclass": 1, "sex": "female", "sibsp": 0, "parch": 0}))
         .await;
     assert_eq!(response.status(), 200);
 }

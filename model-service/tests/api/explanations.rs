@@ -203,13 +203,13 @@ async fn a_batch_answers_explained_items_with_their_explanation_and_an_invalid_o
         .json()
         .await
         .unwrap();
-    let alone: serde_json::Value = app.infer(explained).await.json().await.unwrap();
+    let alone: serde_json::Value = app.predict(explained).await.json().await.unwrap();
     assert_eq!(answer["results"][0]["ok"], alone);
     assert!(alone["contributions"].is_array());
     assert!(answer["results"][1]["ok"].get("contributions").is_none());
 
     let response = app
-        .infer(json!({"pclass": 7, "sex": "female", "sibsp": 0, "parch": 0, "explain": true, "model_id": forest}))
+        .predict(json!({"pclass": 7, "sex": "female", "sibsp": 0, "parch": 0, "explain": true, "model_id": forest}))
         .await;
     assert_eq!(response.status(), 422);
     let body: serde_json::Value = response.json().await.unwrap();

@@ -59,7 +59,7 @@ impl TestApp {
             .expect("request")
     }
 
-    pub async fn infer(&self, body: serde_json::Value) -> reqwest::Response {
+    pub async fn predict(&self, body: serde_json::Value) -> reqwest::Response {
         self.post("/inference", &body).await
     }
 

@@ -19,7 +19,7 @@ async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
     let app = spawn_app().await;
     let forest = app.train_default(Algorithm::RandomForest).await.id;
 
-    let man = app.infer(third_class_man_of(forest)).await;
+    let man = app.predict(third_class_man_of(forest)).await;
     assert_eq!(man.status(), 200);
     let man: Value = man.json().await.unwrap();
     assert!(man["prob"].as_f64().unwrap() < 0.5, "{man}");
@@ -27,7 +27,7 @@ async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
     assert_eq!(man["algorithm"], "random_forest");
 
     let woman: Value = app
-        .infer(json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C","model_id":forest}))
+        .predict(json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0,"fare":80,"embarked":"C","model_id":forest}))
         .await
         .json()
         .await
@@ -40,7 +40,7 @@ async fn a_poor_young_man_is_predicted_to_drown_and_a_rich_woman_to_survive() {
 async fn an_invalid_passenger_gets_422_naming_each_field() {
     let app = spawn_app().await;
     let response = app
-        .infer(json!({"pclass":5,"sex":"male","age":200,"sibsp":0,"parch":0}))
+        .predict(json!({"pclass":5,"sex":"male","age":200,"sibsp":0,"parch":0}))
         .await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
@@ -53,7 +53,7 @@ async fn an_invalid_passenger_gets_422_naming_each_field() {
 async fn a_field_of_the_wrong_type_gets_422_naming_it() {
     let app = spawn_app().await;
     let response = app
-        .infer(json!({"pclass":"first","sex":"male","sibsp":0,"parch":0}))
+        .predict(json!({"pclass":"first","sex":"male","sibsp":0,"parch":0}))
         .await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
@@ -84,7 +84,7 @@ async fn a_request_must_name_its_model_and_each_named_model_answers_itself() {
     let ask = json!({"pclass":1,"sex":"female","age":30,"sibsp":0,"parch":0});
 
     // Which model answers is the backend's choice: the model service has no default.
-    let unnamed = app.infer(ask.clone()).await;
+    let unnamed = app.predict(ask.clone()).await;
     assert_eq!(unnamed.status(), 422);
     let body: Value = unnamed.json().await.unwrap();
     assert!(body["fields"]["model_id"].is_string(), "{body}");
@@ -92,7 +92,7 @@ async fn a_request_must_name_its_model_and_each_named_model_answers_itself() {
     for (model, algorithm) in [(&forest, "random_forest"), (&svm, "svm")] {
         let mut named = ask.clone();
         named["model_id"] = json!(model.id);
-        let named: Value = app.infer(named).await.json().await.unwrap();
+        let named: Value = app.predict(named).await.json().await.unwrap();
         assert_eq!(named["model_id"], model.id.to_string());
         assert_eq!(named["algorithm"], algorithm);
         assert!(named["prob"].as_f64().unwrap() > 0.5, "{named}");
@@ -104,7 +104,7 @@ async fn an_unknown_model_id_gets_404() {
     let app = spawn_app().await;
     app.wait_until_ready().await;
     let response = app
-        .infer(json!({"pclass":3,"sex":"male","sibsp":0,"parch":0,
+        .predict(json!({"pclass":3,"sex":"male","sibsp":0,"parch":0,
                       "model_id":"00000000-0000-4000-8000-000000000000"}))
         .await;
     assert_eq!(response.status(), 404);
@@ -115,7 +115,7 @@ async fn metrics_count_the_request_by_route_and_time_the_prediction() {
     let app = spawn_app().await;
     let forest = app.train_default(Algorithm::RandomForest).await.id;
     let response = app
-        .infer(json!({"pclass":2,"sex":"male","age":40,"sibsp":0,"parch":0,"model_id":forest}))
+        .predict(json!({"pclass":2,"sex":"male","age":40,"sibsp":0,"parch":0,"model_id":forest}))
         .await;
     assert_eq!(response.status(), 200);
     let answer: serde_json::Value = response.json().await.unwrap();
@@ -166,7 +166,7 @@ async fn a_batch_answers_each_item_in_order_as_it_would_be_answered_alone() {
     let [man_said, unknown_said, woman_said, invalid_said] = &answer.results[..] else {
         panic!("four results expected: {answer:?}");
     };
-    let alone: InferenceResponse = app.infer(man).await.json().await.unwrap();
+    let alone: InferenceResponse = app.predict(man).await.json().await.unwrap();
     assert_eq!(man_said, &BatchResult::Ok(alone));
     let BatchResult::Ok(woman_said) = woman_said else {
         panic!("{woman_said:?}");

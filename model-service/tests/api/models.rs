@@ -86,7 +86,7 @@ async fn deleting_a_model_removes_its_file_and_it_stops_answering() {
     assert_eq!(deleted.status(), 204);
     assert!(app.artifact_files().is_empty());
     let ask = json!({"pclass":1,"sex":"female","sibsp":0,"parch":0,"model_id": model.id});
-    assert_eq!(app.infer(ask).await.status(), 404);
+    assert_eq!(app.predict(ask).await.status(), 404);
     assert_eq!(app.client.delete(&url).send().await.unwrap().status(), 404);
 }
 

@@ -24,7 +24,7 @@ async fn a_restarted_service_serves_its_saved_models_even_with_a_wrong_data_set(
     let first = spawn_app().await;
     let model = first.train_default(Algorithm::Svm).await;
     let ask = json!({"pclass":2,"sex":"female","sibsp":0,"parch":0,"model_id": model.id});
-    let before: Value = first.infer(ask.clone()).await.json().await.unwrap();
+    let before: Value = first.predict(ask.clone()).await.json().await.unwrap();
 
     // Same model folder, and a file at the data set's path that is not the data set.
     let dir = first.model_dir;
@@ -32,7 +32,7 @@ async fn a_restarted_service_serves_its_saved_models_even_with_a_wrong_data_set(
     std::fs::write(&wrong, "Survived,Pclass\n1,1\n").unwrap();
     let second = spawn_with(config(dir.path(), wrong), dir).await;
     let after: Value = eventually("the saved model answering", async || {
-        let response = second.infer(ask.clone()).await;
+        let response = second.predict(ask.clone()).await;
         (response.status() == 200).then_some(response.json().await.unwrap())
     })
     .await;

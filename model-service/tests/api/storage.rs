@@ -6,7 +6,7 @@ use crate::helpers::{TestApp, config, dataset_path, eventually, spawn_with};
 use lifeboat_api_types::{Algorithm, TrainedModel};
 use lifeboat_model_service::Config;
 use lifeboat_model_service::ml::artifact::ArtifactError;
-use lifeboat_model_service::ml::storage::{ArtifactStorage, StorageError};
+use lifeboat_model_service::ml::artifact_store::{ArtifactStore, StoreError};
 use lifeboat_test_support::{S3Server, third_class_man};
 use serde_json::Value;
 use uuid::Uuid;
@@ -36,7 +36,7 @@ async fn replica(s3: &S3Server) -> TestApp {
 async fn prob(app: &TestApp, model: Uuid) -> Value {
     let mut man = third_class_man();
     man["model_id"] = model.to_string().into();
-    let response = app.infer(man).await;
+    let response = app.predict(man).await;
     assert_eq!(response.status(), 200, "{}", app.address);
     let answer: Value = response.json().await.unwrap();
     answer["prob"].clone()
@@ -49,7 +49,7 @@ async fn a_model_trained_through_one_replica_answers_through_another_and_is_dele
     let model = a.train_default(Algorithm::RandomForest).await;
     // Nothing written to either replica's folder: the artifact is in the bucket.
     assert_eq!(a.artifact_files().len(), 0);
-    let storage = ArtifactStorage::bucket(STORE, &s3.settings()).unwrap();
+    let storage = ArtifactStore::bucket(STORE, &s3.settings()).unwrap();
     assert_eq!(storage.ids().await.unwrap(), [model.id]);
 
     // B has never seen it: asked by id, it loads it from the bucket at once.
@@ -78,7 +78,7 @@ async fn a_model_trained_through_one_replica_answers_through_another_and_is_dele
     .await;
     let mut man = third_class_man();
     man["model_id"] = model.id.to_string().into();
-    assert_eq!(b.infer(man).await.status(), 404);
+    assert_eq!(b.predict(man).await.status(), 404);
 }
 
 #[tokio::test]
@@ -94,7 +94,7 @@ async fn a_replica_started_later_lists_the_models_already_in_the_bucket() {
 #[tokio::test]
 async fn a_damaged_object_in_the_bucket_is_refused_by_its_sha256() {
     let s3 = bucket().await;
-    let storage = ArtifactStorage::bucket(STORE, &s3.settings()).unwrap();
+    let storage = ArtifactStore::bucket(STORE, &s3.settings()).unwrap();
     let first = replica(&s3).await;
     let model = first.train_default(Algorithm::Svm).await;
     let artifact = storage.load(model.id).await.unwrap().unwrap().0;
@@ -107,7 +107,7 @@ async fn a_damaged_object_in_the_bucket_is_refused_by_its_sha256() {
     assert!(
         matches!(
             refused,
-            Err(StorageError::Artifact(ArtifactError::Corrupted { .. }))
+            Err(StoreError::Artifact(ArtifactError::Corrupted { .. }))
         ),
         "{refused:?}"
     );
@@ -119,9 +119,9 @@ async fn a_damaged_object_in_the_bucket_is_refused_by_its_sha256() {
 async fn a_store_that_is_not_an_s3_url_is_refused_with_the_reason() {
     let settings = Default::default();
     for wrong in ["/models", "s3://", "gs://bucket"] {
-        let refused = ArtifactStorage::bucket(wrong, &settings).unwrap_err();
+        let refused = ArtifactStore::bucket(wrong, &settings).unwrap_err();
         assert!(
-            matches!(refused, StorageError::Config(_)),
+            matches!(refused, StoreError::Config(_)),
             "{wrong}: {refused}"
         );
     }

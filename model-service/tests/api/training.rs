@@ -7,7 +7,7 @@ use lifeboat_api_types::{
 };
 use lifeboat_model_service::ml::ModelArtifact;
 use lifeboat_model_service::ml::artifact::ArtifactError;
-use lifeboat_model_service::ml::storage::ArtifactStorage;
+use lifeboat_model_service::ml::artifact_store::ArtifactStore;
 use lifeboat_model_service::ml::train::{default_request, train};
 
 fn passenger(pclass: u8, sex: Sex, age: f64) -> Passenger {
@@ -94,7 +94,7 @@ async fn a_saved_model_of_either_algorithm_loads_and_predicts_exactly_as_before(
     for algorithm in Algorithm::ALL {
         let model = trained(algorithm).await;
         let dir = tempfile::tempdir().unwrap();
-        let storage = ArtifactStorage::folder(dir.path()).unwrap();
+        let storage = ArtifactStore::folder(dir.path()).unwrap();
         let (bytes, sha256) = model.encode().unwrap();
         assert_eq!(sha256.len(), 64);
         storage.save(model.id, bytes).await.unwrap();

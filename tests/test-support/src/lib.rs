@@ -1,8 +1,9 @@
 //! What Lifeboat's test crates share, so each is written once: the backend's and the model
 //! service's configuration as tests run them (each test changes what it needs with `..`), a
 //! real model service on a free port, [`eventually`] for waiting on something that
-//! happens in the background, the passenger the tests ask about, and an S3-compatible
-//! server for the model storage's bucket tests.
+//! happens in the background, [`Ask`] for sending a request whose failure is the test's, the
+//! passenger the tests ask about, and an S3-compatible server for the artifact store's bucket
+//! tests.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -95,6 +96,37 @@ pub async fn spawn_model_service() -> (String, tempfile::TempDir) {
     let url = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     (url, model_dir)
+}
+
+/// Sending a request in a test, where failing to send it or to read its answer fails the
+/// test: `client.get(url).json_answer::<Value>().await`.
+pub trait Ask {
+    /// The answer's body as JSON.
+    fn json_answer<T: serde::de::DeserializeOwned>(self) -> impl Future<Output = T> + Send;
+    /// The answer's body as text.
+    fn text_answer(self) -> impl Future<Output = String> + Send;
+    /// The answer's status code.
+    fn status_answer(self) -> impl Future<Output = u16> + Send;
+}
+
+impl Ask for reqwest::RequestBuilder {
+    async fn json_answer<T: serde::de::DeserializeOwned>(self) -> T {
+        let answer = self.send().await.expect("the request is sent and answered");
+        answer
+            .json()
+            .await
+            .expect("the answer is the JSON asked for")
+    }
+
+    async fn text_answer(self) -> String {
+        let answer = self.send().await.expect("the request is sent and answered");
+        answer.text().await.expect("the answer is text")
+    }
+
+    async fn status_answer(self) -> u16 {
+        let answer = self.send().await.expect("the request is sent and answered");
+        answer.status().as_u16()
+    }
 }
 
 /// The first passenger of the training set (Mr Owen Harris Braund: third class, 22, one
