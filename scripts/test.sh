@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, the dependencies' licences and
-# sources (cargo-deny and scripts/check-dependencies.py), every crate's tests on real
-# PostgreSQL under the 80 % line-coverage gate, the wasm build, then the compose stack
-# built and started from scratch: smoke test, the JWT interoperability check (PyJWT), the
-# observability checks and the browser suite (Playwright + Chromium); on the way, the tests of
-# the pipeline's registry retention script. Prints where the time went. Prerequisites are
-# installed first (scripts/setup-test-env.sh; LIFEBOAT_SKIP_SETUP=1 skips).
+# sources (cargo-deny and scripts/check-dependencies.py), no circles of module imports,
+# every crate's tests on real PostgreSQL under the 80 % line-coverage gate, the wasm
+# build, then the compose stack built and started from scratch: smoke test, the JWT
+# interoperability check (PyJWT), the observability checks and the browser suite
+# (Playwright + Chromium); on the way, the tests of the pipeline's registry retention script.
+# Prints where the time went. Prerequisites are installed first (scripts/setup-test-env.sh;
+# LIFEBOAT_SKIP_SETUP=1 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,10 +42,14 @@ stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 # to the same rules: offline.
 stage "dependencies" bash -c 'cargo fetch --locked --quiet &&
   cargo deny --offline --log-level error check licenses bans sources && scripts/check-dependencies.py'
+# No module of a crate imports another that imports it back (docs/architecture.md, "The
+# house rules").
+stage "module circles" scripts/check-module-cycles.py
 stage "tests + coverage gate" scripts/coverage.sh
 stage "promtool check config" promtool check config prometheus/prometheus.yml prometheus/swarm.yml
 stage "promtool test rules" promtool test rules prometheus/alerts.test.yml
 stage "release tooling tests" python3 -m unittest discover -s tests/release
+stage "house check tests" python3 -m unittest discover -s tests/tooling
 # The swarm stack file checked against the compose schema, deploy keys included (the deploy
 # itself: bench/swarm-drill.sh).
 stage "swarm stack config" docker compose -f deploy/swarm/stack.yml config --quiet

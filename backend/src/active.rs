@@ -2,6 +2,7 @@
 //! active model. Read from the registry at most every few seconds, not once per request.
 
 use crate::db::models;
+use crate::error::ApiError;
 use lifeboat_api_types::Algorithm;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,6 +43,19 @@ impl ActiveModels {
     /// for.
     pub async fn default_model(self: &Arc<Self>, db: &PgPool) -> sqlx::Result<Option<Uuid>> {
         Ok(pick(&self.all(db).await?))
+    }
+
+    /// The model `asked` for, or the default model when none is: the choice every
+    /// prediction path makes. [`ApiError::NoActiveModel`] when there is none to fall back on.
+    pub async fn asked_or_default(
+        self: &Arc<Self>,
+        db: &PgPool,
+        asked: Option<Uuid>,
+    ) -> Result<Uuid, ApiError> {
+        match asked {
+            Some(id) => Ok(id),
+            None => self.default_model(db).await?.ok_or(ApiError::NoActiveModel),
+        }
     }
 
     /// The active model of each algorithm, read as [`ActiveModels::default_model`] says.

@@ -10,6 +10,7 @@ pub mod batch_file;
 pub mod bootstrap;
 pub mod config;
 pub mod csv_cell;
+pub mod dataset_summary;
 pub mod db;
 pub mod error;
 pub mod first_admin;

@@ -4,11 +4,11 @@
 use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LiveSessions, load_or_create_secret};
 use crate::config::Config;
+use crate::dataset_summary::SummaryCache;
 use crate::history::{self, Recorder, RecorderTask};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
 use crate::routes;
-use crate::routes::dataset::SummaryCache;
 use crate::state::{AppState, Shared};
 use crate::training::Trainer;
 use crate::{bootstrap, gauges};

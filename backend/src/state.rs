@@ -2,10 +2,10 @@
 
 use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LiveSessions};
+use crate::dataset_summary::SummaryCache;
 use crate::history::Recorder;
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
-use crate::routes::dataset::SummaryCache;
 use crate::training::Trainer;
 use lifeboat_service_kit::forwarded::TrustedProxies;
 use sqlx::PgPool;

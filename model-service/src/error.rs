@@ -1,7 +1,7 @@
 //! The model service's one error type and its mapping to HTTP answers.
 
-use crate::ml::storage::StorageError;
-use crate::ml::train::TrainingError;
+use crate::ml::artifact_store::StoreError;
+use crate::ml::fit::TrainingError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lifeboat_api_types::{ErrorBody, FieldErrors};
@@ -34,7 +34,7 @@ pub enum ApiError {
     NotReady(String),
     /// 503: the folder or bucket holding the artifacts cannot be used (the cause is logged).
     #[error("the model storage cannot be reached")]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
     /// 500: anything else; the cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -2,10 +2,10 @@
 //! set in the background, serve until SIGTERM.
 
 use crate::config::Config;
+use crate::ml::artifact_store::ArtifactStore;
 use crate::ml::dataset;
-use crate::ml::storage::ArtifactStorage;
 use crate::routes;
-use crate::state::{AppState, ModelStore};
+use crate::state::{AppState, Loaded};
 use anyhow::Context;
 use lifeboat_api_types::Algorithm;
 use lifeboat_service_kit::limits::Limits;
@@ -29,16 +29,16 @@ impl Application {
         describe_metrics();
         let listener = server::bind(config.host, config.port).await?;
         let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
-        let storage = ArtifactStorage::open(config.model_store(), &config.s3, &config.model_dir)?;
-        tracing::info!(location = storage.location(), "model storage");
+        let store = ArtifactStore::open(config.model_store(), &config.s3, &config.model_dir)?;
+        tracing::info!(location = store.location(), "artifact store");
         let state = AppState {
-            storage,
+            store,
             training_slots: Arc::new(Semaphore::new(config.training_slots.max(1))),
             explain_slots: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
             )),
             config: Arc::new(config),
-            models: Arc::new(ModelStore::default()),
+            loaded: Arc::new(Loaded::default()),
         };
         Ok(Self {
             listener,
@@ -123,7 +123,7 @@ fn describe_metrics() {
 const FIRST_RETRY_WAIT: Duration = Duration::from_secs(2);
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
-/// Loads the saved models, then the data set. A storage that cannot be listed is logged and
+/// Loads the saved models, then the data set. An artifact store that cannot be listed is logged and
 /// left to the sync (`sync_forever`) and to the first request for each model: readiness says
 /// whether this replica can train and answer, not whether the object store is up (a health
 /// check that failed with it would restart every replica at once). A data set that cannot be
@@ -146,18 +146,18 @@ pub async fn prepare_models(state: AppState) {
             "the model service cannot get ready"
         );
         state
-            .models
+            .loaded
             .set_problem(format!("{problem} (retrying in {} s)", wait.as_secs()));
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(MAX_RETRY_WAIT);
     }
 }
 
-/// Loads every artifact in the storage. One that cannot be used is logged and skipped, not
+/// Loads every artifact in the artifact store. One that cannot be used is logged and skipped, not
 /// fatal: one damaged artifact must not take the other models down.
 async fn load_saved_models(state: &AppState) -> anyhow::Result<()> {
     let ids = state
-        .storage
+        .store
         .ids()
         .await
         .context("cannot list the saved models")?;
@@ -167,19 +167,19 @@ async fn load_saved_models(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads model `id` from the storage, logging what happens.
+/// Loads model `id` from the artifact store, logging what happens.
 async fn load_into_memory(state: &AppState, id: uuid::Uuid) {
-    match state.storage.load(id).await {
+    match state.store.load(id).await {
         Ok(Some((model, sha256))) => {
             tracing::info!(model_id = %id, algorithm = %model.algorithm(), "model loaded");
-            state.models.insert(model, sha256);
+            state.loaded.insert(model, sha256);
         }
         Ok(None) => {} // Deleted since it was listed.
         Err(error) => tracing::error!(%error, "skipping a saved model that cannot be used"),
     }
 }
 
-/// How often each replica compares the models it holds with the storage: a model another
+/// How often each replica compares the models it holds with the artifact store: a model another
 /// replica trained is loaded, one it deleted is dropped, within this time.
 pub const SYNC_EVERY: Duration = Duration::from_secs(5);
 
@@ -192,18 +192,18 @@ async fn sync_forever(state: AppState) {
     loop {
         tick.tick().await;
         let listed_at = std::time::Instant::now();
-        let present = match state.storage.ids().await {
+        let present = match state.store.ids().await {
             Ok(ids) => ids.into_iter().collect::<std::collections::HashSet<_>>(),
             Err(error) => {
                 tracing::warn!(%error, "cannot list the saved models; trying again");
                 continue;
             }
         };
-        for id in state.models.keep_only(&present, listed_at) {
+        for id in state.loaded.keep_only(&present, listed_at) {
             tracing::info!(model_id = %id, "model dropped: its artifact was deleted");
         }
         for &id in &present {
-            if !state.models.has(id) {
+            if !state.loaded.has(id) {
                 load_into_memory(&state, id).await;
             }
         }
@@ -221,6 +221,6 @@ async fn load_dataset(state: &AppState) -> anyhow::Result<()> {
         sha256 = %dataset.sha256,
         "data set ready"
     );
-    state.models.set_dataset(dataset);
+    state.loaded.set_dataset(dataset);
     Ok(())
 }

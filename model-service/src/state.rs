@@ -1,9 +1,9 @@
-//! What the handlers share: the configuration, the artifact storage, the loaded models, the
+//! What the handlers share: the configuration, the artifact store, the loaded models, the
 //! data set, and the bound on concurrent trainings.
 
 use crate::config::Config;
-use crate::ml::storage::{ArtifactStorage, StorageError};
-use crate::ml::train::training_records;
+use crate::ml::artifact_store::{ArtifactStore, StoreError};
+use crate::ml::rows::training_records;
 use crate::ml::what_if::Grid;
 use crate::ml::{Dataset, ModelArtifact};
 use std::collections::{HashMap, HashSet};
@@ -17,8 +17,8 @@ use uuid::Uuid;
 pub struct AppState {
     pub config: Arc<Config>,
     /// The folder or bucket the artifacts are kept in, shared by every replica.
-    pub storage: ArtifactStorage,
-    pub models: Arc<ModelStore>,
+    pub store: ArtifactStore,
+    pub loaded: Arc<Loaded>,
     /// One permit per training allowed to run at once; none left means 429.
     pub training_slots: Arc<Semaphore>,
     /// One permit per explanation or what-if computed at once, one per core: they run on
@@ -27,18 +27,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The model with `id`: from memory, else from the storage (trained by another replica),
-    /// checked and kept in memory from then on. `Ok(None)` when the storage has none either.
-    pub async fn model(&self, id: Uuid) -> Result<Option<Arc<LoadedModel>>, StorageError> {
-        if let Some(model) = self.models.get(id) {
+    /// The model with `id`: from memory, else from the artifact store (trained by another replica),
+    /// checked and kept in memory from then on. `Ok(None)` when the artifact store has none either.
+    pub async fn model(&self, id: Uuid) -> Result<Option<Arc<LoadedModel>>, StoreError> {
+        if let Some(model) = self.loaded.get(id) {
             return Ok(Some(model));
         }
-        let Some((artifact, sha256)) = self.storage.load(id).await? else {
+        let Some((artifact, sha256)) = self.store.load(id).await? else {
             return Ok(None);
         };
-        tracing::info!(model_id = %id, "model loaded from the storage on first use");
-        self.models.insert(artifact, sha256);
-        Ok(self.models.get(id))
+        tracing::info!(model_id = %id, "model loaded from the artifact store on first use");
+        self.loaded.insert(artifact, sha256);
+        Ok(self.loaded.get(id))
     }
 }
 
@@ -47,13 +47,14 @@ impl AppState {
 pub struct LoadedModel {
     pub artifact: ModelArtifact,
     pub sha256: String,
-    /// When it was put in memory: a listing of the storage older than this may not show it.
+    /// When it was put in memory: a listing of the artifact store older than this may not show it.
     pub loaded_at: Instant,
 }
 
-/// The models in memory, the data set, and why the service is not ready when it is not.
+/// What this replica has loaded: the models in memory, the data set, and why the service is
+/// not ready when it is not. (The artifact files themselves are the [`ArtifactStore`]'s.)
 #[derive(Debug, Default)]
-pub struct ModelStore {
+pub struct Loaded {
     inner: RwLock<Inner>,
 }
 
@@ -66,7 +67,7 @@ struct Inner {
     problem: Option<String>,
 }
 
-impl ModelStore {
+impl Loaded {
     /// Adds (or replaces) a model.
     pub fn insert(&self, mut artifact: ModelArtifact, sha256: String) {
         let dataset = self.dataset();
@@ -84,7 +85,7 @@ impl ModelStore {
     }
 
     /// Forgets the models loaded before `listed_at` whose artifact is not in `present` (a
-    /// listing of the storage begun at `listed_at`): another replica deleted them. Returns
+    /// listing of the artifact store begun at `listed_at`): another replica deleted them. Returns
     /// their ids.
     pub fn keep_only(&self, present: &HashSet<Uuid>, listed_at: Instant) -> Vec<Uuid> {
         let mut inner = self.write();

@@ -49,41 +49,23 @@ pub async fn insert(
     requested_by: Option<Uuid>,
     spec: &TrainingSpec,
 ) -> sqlx::Result<TrainingJob> {
-    sqlx::query_as!(
-        JobRow,
+    sqlx::query!(
         r#"INSERT INTO training_job (training_job_id, requested_by, request, name, algorithm)
-           VALUES ($1, $2, $3, $4, $5)
-           RETURNING training_job_id AS id, status AS "status: JobStatus", name,
-                     algorithm AS "algorithm: Algorithm", request AS "request: Json<TrainingSpec>",
-                     error, model_id, accuracy, requested_by,
-                     (SELECT email::text FROM app_user WHERE app_user_id = $2) AS requested_by_email,
-                     created_at, started_at, finished_at"#,
+           VALUES ($1, $2, $3, $4, $5)"#,
         id,
         requested_by,
         Json(spec) as _,
         spec.name,
         spec.estimator.algorithm() as Algorithm,
     )
-    .fetch_one(conn)
-    .await
-    .map(Into::into)
+    .execute(&mut *conn)
+    .await?;
+    find(conn, id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// One job.
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<TrainingJob>> {
-    sqlx::query_as!(
-        JobRow,
-        r#"SELECT training_job_id AS id, status AS "status: JobStatus", name,
-                  algorithm AS "algorithm: Algorithm", request AS "request: Json<TrainingSpec>",
-                  error, model_id, accuracy, requested_by,
-                  (SELECT email::text FROM app_user WHERE app_user_id = requested_by) AS requested_by_email,
-                  created_at, started_at, finished_at
-           FROM training_job WHERE training_job_id = $1"#,
-        id,
-    )
-    .fetch_optional(conn)
-    .await
-    .map(|row| row.map(Into::into))
+    Ok(select(conn, Some(id), 1, 0).await?.pop())
 }
 
 /// One page of jobs, newest first, and the total count.
@@ -92,6 +74,20 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<TrainingJob>, i64)> {
+    let jobs = select(conn, None, limit, offset).await?;
+    let total = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM training_job"#)
+        .fetch_one(conn)
+        .await?;
+    Ok((jobs, total))
+}
+
+/// Jobs newest first, `id`'s alone when given: the one query that reads [`JobRow`]'s columns.
+async fn select(
+    conn: &mut PgConnection,
+    id: Option<Uuid>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<TrainingJob>> {
     let rows = sqlx::query_as!(
         JobRow,
         r#"SELECT training_job_id AS id, status AS "status: JobStatus", name,
@@ -100,17 +96,16 @@ pub async fn list(
                   (SELECT email::text FROM app_user WHERE app_user_id = requested_by) AS requested_by_email,
                   created_at, started_at, finished_at
            FROM training_job
+           WHERE $1::uuid IS NULL OR training_job_id = $1
            ORDER BY created_at DESC, training_job_id
-           LIMIT $1 OFFSET $2"#,
+           LIMIT $2 OFFSET $3"#,
+        id,
         limit,
         offset,
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let total = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM training_job"#)
-        .fetch_one(conn)
-        .await?;
-    Ok((rows.into_iter().map(Into::into).collect(), total))
+    Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// The advisory lock held by whoever checks the queue and then adds to it (a new job under

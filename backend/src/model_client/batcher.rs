@@ -6,7 +6,7 @@
 //! load, the predictions that arrive while earlier batches are on their way go together, and
 //! the model service parses, answers and logs one HTTP request for many predictions.
 
-use super::{ModelServiceError, call, read};
+use super::wire::{ModelServiceError, call, read};
 use axum::http::{Method, StatusCode};
 use lifeboat_api_types::{
     BatchItem, BatchResult, INFERENCE_BATCH_MAX, InferenceBatch, InferenceBatchAnswer,
@@ -55,7 +55,7 @@ impl Batcher {
     }
 
     /// The model service's answer for one prediction.
-    pub async fn infer(&self, request: InferenceRequest, request_id: Option<String>) -> Answer {
+    pub async fn predict(&self, request: InferenceRequest, request_id: Option<String>) -> Answer {
         let item = BatchItem {
             request_id,
             request,
@@ -300,7 +300,7 @@ mod tests {
     ) -> (Vec<JoinHandle<Answer>>, JoinHandle<Answer>) {
         let predict = || {
             let batcher = batcher.clone();
-            tokio::spawn(async move { batcher.infer(passenger(), None).await })
+            tokio::spawn(async move { batcher.predict(passenger(), None).await })
         };
         let holders: Vec<_> = (0..BATCHES_IN_FLIGHT).map(|_| predict()).collect();
         while received.load(Ordering::SeqCst) < BATCHES_IN_FLIGHT {

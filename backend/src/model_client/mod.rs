@@ -3,17 +3,20 @@
 //! go through [`batcher`], in batches.
 
 mod batcher;
+mod wire;
+
+pub use wire::ModelServiceError;
+use wire::{call, read};
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use lifeboat_api_types::{
-    BatchItem, BatchResult, DatasetSummary, ErrorBody, INFERENCE_BATCH_MAX, InferenceRequest,
+    BatchItem, BatchResult, DatasetSummary, INFERENCE_BATCH_MAX, InferenceRequest,
     InferenceResponse, TrainModel, TrainedModel, WhatIfAnswer,
 };
 use lifeboat_service_kit::telemetry::REQUEST_ID;
-use lifeboat_service_kit::upstream::{Answer, InvalidBaseUrl, Upstream};
+use lifeboat_service_kit::upstream::{InvalidBaseUrl, Upstream};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -22,17 +25,6 @@ use uuid::Uuid;
 pub const FILE_CHUNKS_IN_FLIGHT: usize = 2;
 /// How long a training waits before asking a model service busy training again.
 pub const BUSY_RETRY: Duration = Duration::from_secs(1);
-
-/// How a call to the model service failed.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ModelServiceError {
-    /// It could not be reached, timed out, or failed on its side.
-    #[error("model service unavailable: {0}")]
-    Unavailable(String),
-    /// It refused the request (4xx); its status and error body are passed on.
-    #[error("model service refused the request with {status}")]
-    Refused { status: StatusCode, body: ErrorBody },
-}
 
 /// Cheap to clone: the connection pool is shared.
 #[derive(Debug, Clone)]
@@ -64,12 +56,12 @@ impl ModelClient {
     }
 
     /// Asks for a prediction; `request_id` is passed on so the model service's log names it.
-    pub async fn infer(
+    pub async fn predict(
         &self,
         request: InferenceRequest,
         request_id: Option<String>,
     ) -> Result<InferenceResponse, ModelServiceError> {
-        self.predictions.infer(request, request_id).await
+        self.predictions.predict(request, request_id).await
     }
 
     /// A prediction with its explanation (`request.explain`), batched with other explained
@@ -79,14 +71,14 @@ impl ModelClient {
         request: InferenceRequest,
         request_id: Option<String>,
     ) -> Result<InferenceResponse, ModelServiceError> {
-        self.explanations.infer(request, request_id).await
+        self.explanations.predict(request, request_id).await
     }
 
     /// Predictions for the rows of a file, in order: sent in chunks of their own
     /// ([`INFERENCE_BATCH_MAX`] rows, [`FILE_CHUNKS_IN_FLIGHT`] at a time), never through the
     /// queue of interactive predictions, which a big file must not hold up. Every row asks
     /// the same model, so the first refusal (that model is not loaded) refuses the file.
-    pub async fn infer_file(
+    pub async fn predict_file(
         &self,
         requests: Vec<InferenceRequest>,
     ) -> Result<Vec<InferenceResponse>, ModelServiceError> {
@@ -196,53 +188,4 @@ fn found<T>(answer: Result<T, ModelServiceError>) -> Result<bool, ModelServiceEr
         }
         Err(error) => Err(error),
     }
-}
-
-/// A request to `model_service`, with `body` as JSON when there is one.
-fn call<T: Serialize>(
-    model_service: &Upstream,
-    method: Method,
-    path: &str,
-    body: Option<&T>,
-) -> Request<Body> {
-    let builder = Request::builder()
-        .method(method)
-        .uri(model_service.uri_for(path));
-    match body {
-        Some(body) => builder
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(
-                serde_json::to_vec(body).expect("our wire types always serialize"),
-            )),
-        None => builder.body(Body::empty()),
-    }
-    .expect("method, URI and headers are valid")
-}
-
-/// Reads a success as `T` (an empty body as `null`); a 4xx becomes `Refused` with the model
-/// service's error body, anything else (no answer, 5xx) `Unavailable`.
-fn read<T: DeserializeOwned>(
-    answer: Result<Answer, lifeboat_service_kit::upstream::UpstreamError>,
-) -> Result<T, ModelServiceError> {
-    let answer = answer.map_err(|e| ModelServiceError::Unavailable(e.to_string()))?;
-    let status = answer.head.status;
-    if status.is_success() {
-        let bytes = if answer.body.is_empty() {
-            &b"null"[..]
-        } else {
-            &answer.body[..]
-        };
-        return serde_json::from_slice(bytes)
-            .map_err(|e| ModelServiceError::Unavailable(format!("unreadable answer: {e}")));
-    }
-    if status.is_client_error() {
-        let body = serde_json::from_slice::<ErrorBody>(&answer.body).unwrap_or_else(|_| {
-            ErrorBody::new(
-                "model_service_refused",
-                "the model service refused the request",
-            )
-        });
-        return Err(ModelServiceError::Refused { status, body });
-    }
-    Err(ModelServiceError::Unavailable(format!("answered {status}")))
 }

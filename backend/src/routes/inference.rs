@@ -65,7 +65,7 @@ async fn predict(
     let outcome = if request.explain {
         state.model.explain(request, request_id).await
     } else {
-        state.model.infer(request, request_id).await
+        state.model.predict(request, request_id).await
     };
     let seconds = started.elapsed().as_secs_f64();
     let (algorithm, label) = match &outcome {
@@ -154,14 +154,10 @@ async fn checked(
         state.rate_limits.check_anonymous_inference(client)?;
     }
     let passenger = request.passenger().map_err(ApiError::Validation)?;
-    let model_id = match request.model_id {
-        Some(id) => id,
-        None => state
-            .active
-            .default_model(&state.db)
-            .await?
-            .ok_or(ApiError::NoActiveModel)?,
-    };
+    let model_id = state
+        .active
+        .asked_or_default(&state.db, request.model_id)
+        .await?;
     request.model_id = Some(model_id);
     Ok((model_id, passenger))
 }

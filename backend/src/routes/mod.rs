@@ -5,6 +5,7 @@
 //! The OpenAPI document is assembled from the same routes (see [`openapi`]).
 
 mod account;
+pub mod admin_paths;
 mod admin_users;
 mod auth;
 mod batch_file;
@@ -22,6 +23,7 @@ mod training;
 use crate::auth::RequireAdmin;
 use crate::error::ApiError;
 use crate::state::AppState;
+use admin_paths::is_admin_path;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
@@ -30,9 +32,6 @@ use openapi::{ApiDoc, OpenApiJson, SharedRules};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// Path prefixes only admins may reach.
-const ADMIN_PREFIXES: [&str; 3] = ["/api/admin", "/api/models", "/api/training"];
 
 /// Every route of the backend, with `GET /api/openapi.json` describing them.
 pub fn router(state: AppState) -> Router {
@@ -70,15 +69,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::openapi_json))
 }
 
-/// Whether only admins may reach `path` (one of [`ADMIN_PREFIXES`] or below it).
-pub fn is_admin_path(path: &str) -> bool {
-    ADMIN_PREFIXES.iter().any(|prefix| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
-}
-
-/// Refuses callers without the admin role on [`ADMIN_PREFIXES`] (401 or 403).
+/// Refuses callers without the admin role on [`admin_paths::ADMIN_PREFIXES`] (401 or 403).
 async fn admin_guard(
     State(state): State<AppState>,
     request: Request,

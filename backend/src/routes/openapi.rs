@@ -6,7 +6,7 @@
 //! and the 401/403 of the admin paths, the refusals of the JSON body extractor, the edge
 //! limits of the service kit, and `GET /metrics`.
 
-use crate::routes::is_admin_path;
+use super::admin_paths::is_admin_path;
 use axum::Extension;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

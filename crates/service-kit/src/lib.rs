@@ -12,6 +12,7 @@ mod log_output;
 pub mod metrics;
 mod path;
 pub mod probe;
+pub mod request_id;
 pub mod secret_file;
 pub mod server;
 pub mod settings;

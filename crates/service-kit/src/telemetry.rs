@@ -1,9 +1,11 @@
-//! JSON logs, request ids, and each request's span and access line (written by the layer in
-//! [`crate::edge`]).
+//! JSON logs, and each request's span and access line (written by the layer in
+//! [`crate::edge`]); the request ids they carry are [`crate::request_id`]'s.
 
 use crate::log_output::BatchedStdout;
 pub use crate::log_output::LogGuard;
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+pub(crate) use crate::request_id::new_request_id;
+pub use crate::request_id::{REQUEST_ID, REQUEST_ID_MAX_LEN, clean_request_id};
+use axum::http::{HeaderValue, Method, StatusCode};
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -14,16 +16,10 @@ use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
-/// The header that carries one id through every service a request touches.
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
 /// The environment variable that filters the logs (tracing's `EnvFilter` syntax), and its
 /// default: settings of every service, though not in any service's `Config`.
 pub const LOG_FILTER_VAR: &str = "RUST_LOG";
 pub const DEFAULT_LOG_FILTER: &str = "info";
-
-/// Longest request id kept from a caller; longer ones are cut.
-pub const REQUEST_ID_MAX_LEN: usize = 64;
 
 /// Installs the global subscriber: JSON lines on stdout, filtered by `RUST_LOG` (default
 /// `info`). Call once, first thing in `main`, and keep the guard.
@@ -188,40 +184,6 @@ fn push_json_str(line: &mut Vec<u8>, text: &str) {
     let _ = serde_json::to_writer(line, text);
 }
 
-pub(crate) fn new_request_id() -> HeaderValue {
-    let mut text = uuid::Uuid::encode_buffer();
-    let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
-    HeaderValue::from_str(id).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
-}
-
-/// A caller's request id made safe for logs and headers: only ASCII letters, digits and
-/// `-_.:` are kept, at most [`REQUEST_ID_MAX_LEN`] of them; `None` when nothing is left (a
-/// new id is generated then). An id that is already clean (every id our services pass on)
-/// is kept as it is, without a copy.
-pub fn clean_request_id(raw: &HeaderValue) -> Option<HeaderValue> {
-    let bytes = raw.as_bytes();
-    if !bytes.is_empty()
-        && bytes.len() <= REQUEST_ID_MAX_LEN
-        && bytes.iter().copied().all(is_request_id_byte)
-    {
-        return Some(raw.clone());
-    }
-    let kept: Vec<u8> = bytes
-        .iter()
-        .copied()
-        .filter(|&b| is_request_id_byte(b))
-        .take(REQUEST_ID_MAX_LEN)
-        .collect();
-    if kept.is_empty() {
-        return None;
-    }
-    HeaderValue::from_bytes(&kept).ok()
-}
-
-fn is_request_id_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')
-}
-
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
@@ -357,17 +319,6 @@ mod tests {
         assert_eq!(line["span"]["path"], "/who");
         assert_eq!(line["status"], 200);
         assert!(line["latency_us"].is_u64());
-    }
-
-    #[test]
-    fn a_request_id_keeps_only_safe_characters_and_at_most_64_of_them() {
-        let clean = |raw: &[u8]| clean_request_id(&HeaderValue::from_bytes(raw).unwrap());
-        assert_eq!(clean(b"trace-me-123").unwrap(), "trace-me-123");
-        assert_eq!(clean(b"a b\"c\td<script>").unwrap(), "abcdscript");
-        assert_eq!(clean(b"\xff\xfeok").unwrap(), "ok");
-        let long = "x".repeat(500);
-        assert_eq!(clean(long.as_bytes()).unwrap().len(), 64);
-        assert_eq!(clean(b" \"<>{}"), None);
     }
 
     async fn answered_id(sent: Option<&str>) -> String {

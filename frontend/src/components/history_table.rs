@@ -1,12 +1,12 @@
 //! One page of a person's prediction history as a table (a card per row on phones), and a
 //! passenger in one line.
 
+use super::ListTable;
 use crate::chart::{self, percent};
-use crate::explore::{Grouping, group_name};
-use crate::form::{calculator_link, port_code};
+use crate::form::calculator_link;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lifeboat_api_types::{HistoryEntry, Passenger, Sex};
+use lifeboat_api_types::{HistoryEntry, Passenger, words};
 
 /// One page of entries; each row opens its passenger in the calculator or deletes it.
 #[component]
@@ -40,31 +40,18 @@ pub fn HistoryTable(items: Vec<HistoryEntry>, on_delete: Callback<i64>) -> impl 
         }
     };
     view! {
-        <div class="table-scroll">
-            <table class="stack history">
-                <caption class="visually-hidden">"Your predictions, newest first"</caption>
-                <thead><tr>
-                    <th scope="col">"When (UTC)"</th>
-                    <th scope="col">"Passenger"</th>
-                    <th scope="col">"Model"</th>
-                    <th scope="col">"Probability"</th>
-                    <th scope="col">"Verdict"</th>
-                    <th scope="col">"Actions"</th>
-                </tr></thead>
-                <tbody>{items.into_iter().map(row).collect_view()}</tbody>
-            </table>
-        </div>
+        <ListTable caption="Your predictions, newest first" class="history"
+            head=&["When (UTC)", "Passenger", "Model", "Probability", "Verdict", "Actions"]>
+            {items.into_iter().map(row).collect_view()}
+        </ListTable>
     }
 }
 
 /// A passenger in one line: `3rd class · male · age 22 · 1 sibling/spouse · 0 parents/children
 /// · £7.25 · Southampton`, unknowns said so.
 fn passenger_summary(p: &Passenger) -> String {
-    let class = group_name(Grouping::Class, &p.pclass.to_string());
-    let sex = match p.sex {
-        Sex::Male => "male",
-        Sex::Female => "female",
-    };
+    let class = words::class_name(p.pclass);
+    let sex = p.sex.as_str();
     let age = p.age.map_or_else(
         || "age unknown".to_owned(),
         |a| format!("age {}", chart::number(a)),
@@ -75,7 +62,7 @@ fn passenger_summary(p: &Passenger) -> String {
     );
     let port = p.embarked.map_or_else(
         || "port unknown".to_owned(),
-        |e| group_name(Grouping::Port, port_code(e)),
+        |e| words::port_name(e).to_owned(),
     );
     format!(
         "{class} · {sex} · {age} · {} sibling/spouse · {} parent/child · {fare} · {port}",
@@ -87,19 +74,10 @@ fn passenger_summary(p: &Passenger) -> String {
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
-    use lifeboat_api_types::Embarked;
 
     #[test]
     fn a_passenger_reads_in_one_line_with_unknowns_named() {
-        let passenger = Passenger {
-            pclass: 3,
-            sex: Sex::Male,
-            age: Some(22.0),
-            sibsp: 1,
-            parch: 0,
-            fare: Some(7.25),
-            embarked: Some(Embarked::S),
-        };
+        let passenger = Passenger::BRAUND;
         assert_eq!(
             passenger_summary(&passenger),
             "3rd class · male · age 22 · 1 sibling/spouse · 0 parent/child · £7.25 · Southampton"

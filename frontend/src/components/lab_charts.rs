@@ -2,43 +2,10 @@
 //! overlaid), precision–recall, and the calibration diagram. All share one figure layout
 //! (and one table), which keeps the wasm small.
 
-use super::{Dot, Legend, Line, ScrollBox, XyChart};
+use super::{DataTable, Dot, Legend, Line, TextTable, XyChart};
 use crate::lab;
 use leptos::prelude::*;
 use lifeboat_api_types::{CalibrationBin, PrPoint, RocPoint};
-
-/// A table of text: a caption, column heads, and rows whose first cell heads the row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextTable {
-    pub caption: String,
-    pub head: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
-}
-
-/// A `TextTable`, scrolling sideways inside its own box when too wide.
-#[component]
-pub fn DataTable(table: TextTable) -> impl IntoView {
-    view! {
-        <ScrollBox label=table.caption.clone()>
-            <table>
-                <caption>{table.caption}</caption>
-                <thead><tr>{table.head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {table.rows.into_iter().map(|row| {
-                        let mut cells = row.into_iter();
-                        let first = cells.next().unwrap_or_default();
-                        view! {
-                            <tr>
-                                <th scope="row">{first}</th>
-                                {cells.map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </ScrollBox>
-    }
-}
 
 /// A chart under its caption, with an optional note and legend, and its figures as tables
 /// folded away under "Show as table" (the summary names `title` for screen readers).

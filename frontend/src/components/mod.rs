@@ -17,6 +17,7 @@ mod model_choice;
 mod model_figures;
 mod pager;
 mod scroll_box;
+mod table;
 mod what_if;
 mod xy_chart;
 
@@ -31,13 +32,12 @@ pub use group_charts::{GridCell, RateBar, RateBars, RateGrid, Stack, StackedBars
 pub use history_table::HistoryTable;
 pub use importance::ImportanceChart;
 pub use job::{JobBadge, JobProgress};
-pub use lab_charts::{
-    CalibrationChart, DataTable, LabFigure, PrChart, RocChart, RocCurve, TextTable,
-};
+pub use lab_charts::{CalibrationChart, LabFigure, PrChart, RocChart, RocCurve};
 pub use latest::{Latest, use_latest};
 pub use model_choice::{Choice, ModelChoice, choices};
 pub use model_figures::{ConfusionMatrix, CrossValidationFigures, Figures, HeldOutFigures};
 pub use pager::{Pager, page_count, use_page};
 pub use scroll_box::ScrollBox;
+pub use table::{DataTable, ListShell, ListTable, Listing, TextTable};
 pub use what_if::WhatIf;
 pub use xy_chart::{Dot, Legend, Line, XyChart};

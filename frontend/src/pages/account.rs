@@ -1,169 +1,190 @@
-//! Log in and sign up: one form, validated as the person types with the API's own rules,
-//! with the server's answers (401, 409, 429, 422) shown on the form.
+//! Your account: change the password (the server's field errors shown under the inputs) and
+//! delete the account (with the password, after a confirmation), then leave signed out.
 
 use crate::api::ApiError;
-use crate::auth::{Auth, use_auth};
-use crate::components::Field;
-use crate::form::credentials;
-use crate::session::Session;
+use crate::auth::use_auth;
+use crate::components::{ConfirmDialog, Field};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use lifeboat_api_types::{Credentials, FieldErrors, TokenResponse, User};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Login,
-    Signup,
-}
+use leptos_router::hooks::use_navigate;
+use lifeboat_api_types::{AccountDeletion, FieldErrors, PasswordChange, check_new_password};
 
 #[component]
-pub fn Login() -> impl IntoView {
-    view! { <CredentialsForm mode=Mode::Login /> }
+pub fn Account() -> impl IntoView {
+    let auth = use_auth();
+    let who = move || auth.session().map(|s| (s.email, s.role.to_string()));
+    view! {
+        <section class="card narrow account-page">
+            <h1>"Your account"</h1>
+            {move || who().map(|(email, role)| view! {
+                <p class="lede">"Signed in as " <strong>{email}</strong> " (" {role} ")."</p>
+            })}
+            <ChangePassword />
+            <DeleteAccount />
+        </section>
+    }
 }
 
+/// The message for `name` in `errors`, as a signal for a [`Field`].
+fn error_of(errors: RwSignal<FieldErrors>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || errors.with(|e| e.get(name).cloned()))
+}
+
+/// Current and new password; the new one checked with the sign-up rule as it is typed.
 #[component]
-pub fn Signup() -> impl IntoView {
-    view! { <CredentialsForm mode=Mode::Signup /> }
+fn ChangePassword() -> impl IntoView {
+    let auth = use_auth();
+    let toasts = use_toasts();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let form_error = RwSignal::new(None::<String>);
+    let change = Action::new_local(move |body: &PasswordChange| {
+        let body = serde_json::to_value(body).ok();
+        async move { auth.call::<()>(Method::PUT, "/api/me/password", body).await }
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(())) => {
+            current.set(String::new());
+            new.set(String::new());
+            toasts.success("Password changed. Your other sessions are logged out.");
+        }
+        Some(Err(ApiError::Fields(fields))) => errors.set(fields),
+        Some(Err(error)) => form_error.set(Some(error.message())),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form_error.set(None);
+        let mut found = FieldErrors::new();
+        if current.with(String::is_empty) {
+            found.insert("current_password".into(), "is required".into());
+        }
+        if let Err(reason) = check_new_password(&new.get()) {
+            found.insert("new_password".into(), reason.into());
+        }
+        let ready = found.is_empty();
+        errors.set(found);
+        if ready {
+            change.dispatch_local(PasswordChange {
+                current_password: current.get(),
+                new_password: new.get(),
+            });
+        }
+    };
+    let input = move |value: RwSignal<String>, name: &'static str| {
+        move |ev| {
+            value.set(event_target_value(&ev));
+            errors.update(|e| {
+                e.remove(name);
+            });
+        }
+    };
+    view! {
+        <h2>"Change your password"</h2>
+        <form on:submit=on_submit novalidate aria-label="Change your password">
+            <Field id="current_password" label="Current password" error=error_of(errors, "current_password")>
+                <input id="current_password" type="password" autocomplete="current-password" required
+                    aria-describedby="current_password-error"
+                    aria-invalid=move || error_of(errors, "current_password").get().is_some().to_string()
+                    prop:value=current on:input=input(current, "current_password") />
+            </Field>
+            <Field id="new_password" label="New password" hint="At least 8 characters"
+                error=error_of(errors, "new_password")>
+                <input id="new_password" type="password" autocomplete="new-password" required
+                    aria-describedby="new_password-hint new_password-error"
+                    aria-invalid=move || error_of(errors, "new_password").get().is_some().to_string()
+                    prop:value=new on:input=input(new, "new_password") />
+            </Field>
+            <p class="error-banner" role="alert" hidden=move || form_error.get().is_none()>
+                {move || form_error.get()}
+            </p>
+            <button type="submit" class="primary" disabled=move || change.pending().get()>
+                {move || if change.pending().get() { "Changing…" } else { "Change password" }}
+            </button>
+        </form>
+    }
 }
 
-/// Logs in with `credentials` and keeps the session.
-async fn log_in(auth: Auth, credentials: &Credentials) -> Result<Session, ApiError> {
-    let body = serde_json::to_value(credentials).ok();
-    let token: TokenResponse = auth.call(Method::POST, "/api/auth/login", body).await?;
-    Session::from_pair(&token, &credentials.email)
-        .ok_or_else(|| ApiError::Network("the server's token could not be read".into()))
-}
-
+/// The password, a confirmation, then the account is gone and this browser signed out.
 #[component]
-fn CredentialsForm(mode: Mode) -> impl IntoView {
+fn DeleteAccount() -> impl IntoView {
     let auth = use_auth();
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let query = use_query_map();
-    let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    // Messages appear once a field has been typed in (or on submit), not on an empty form.
-    let touched = RwSignal::new((false, false));
-    let server_errors = RwSignal::new(FieldErrors::new());
+    let errors = RwSignal::new(FieldErrors::new());
     let form_error = RwSignal::new(None::<String>);
-
-    let local_errors = Memo::new(move |_| {
-        credentials(&email.get(), &password.get(), mode == Mode::Signup)
-            .err()
-            .unwrap_or_default()
+    let asking = RwSignal::new(false);
+    let delete = Action::new_local(move |body: &AccountDeletion| {
+        let body = serde_json::to_value(body).ok();
+        async move { auth.call::<()>(Method::DELETE, "/api/me", body).await }
     });
-    let error_for = move |name: &'static str| {
-        Signal::derive(move || {
-            let shown = match name {
-                "email" => touched.get().0,
-                _ => touched.get().1,
-            };
-            shown
-                .then(|| local_errors.with(|e| e.get(name).cloned()))
-                .flatten()
-                .or_else(|| server_errors.with(|e| e.get(name).cloned()))
-        })
-    };
-
-    let submit = Action::new_local(move |credentials: &Credentials| {
-        let credentials = credentials.clone();
-        async move {
-            if mode == Mode::Signup {
-                let body = serde_json::to_value(&credentials).ok();
-                auth.call::<User>(Method::POST, "/api/auth/signup", body)
-                    .await?;
-            }
-            log_in(auth, &credentials).await
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            navigate("/", Default::default());
+            auth.forget_after_leaving();
+            toasts.success("Your account has been deleted.");
         }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => {
-            let greeting = match mode {
-                Mode::Login => format!("Welcome back, {}.", session.email),
-                Mode::Signup => format!("Account created. Welcome, {}!", session.email),
-            };
-            auth.sign_in(session);
-            toasts.success(greeting);
-            let next = query
-                .get_untracked()
-                .get("next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-                .unwrap_or_else(|| "/".into());
-            navigate(&next, Default::default());
+        Some(Err(ApiError::Fields(mut fields))) => {
+            // The last admin is refused with a 409 naming the account, not a field here.
+            let password_error = fields.remove("password");
+            let rest: Vec<String> = fields.into_values().collect();
+            form_error
+                .set((!rest.is_empty()).then(|| format!("Cannot delete: {}", rest.join("; "))));
+            errors.set(
+                password_error
+                    .map(|e| FieldErrors::from([("password".to_owned(), e)]))
+                    .unwrap_or_default(),
+            );
         }
-        Some(Err(ApiError::Fields(fields))) => {
-            form_error.set(None);
-            server_errors.set(fields);
-        }
-        Some(Err(error)) => {
-            let message = match (&error, mode) {
-                (ApiError::Unauthorized(_), _) => "Wrong e-mail or password.".to_owned(),
-                _ => error.message(),
-            };
-            form_error.set(Some(message));
-        }
+        Some(Err(error)) => form_error.set(Some(format!("Cannot delete: {}", error.message()))),
         None => {}
     });
-
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        touched.set((true, true));
-        server_errors.set(FieldErrors::new());
         form_error.set(None);
-        if let Ok(credentials) = credentials(&email.get(), &password.get(), mode == Mode::Signup) {
-            submit.dispatch_local(credentials);
+        if password.with(String::is_empty) {
+            errors.set(FieldErrors::from([(
+                "password".to_owned(),
+                "is required".to_owned(),
+            )]));
+        } else {
+            asking.set(true);
         }
     };
-
-    let (title, button, busy) = match mode {
-        Mode::Login => ("Log in", "Log in", "Logging in…"),
-        Mode::Signup => ("Create an account", "Sign up", "Creating your account…"),
-    };
+    let confirmed = Callback::new(move |()| {
+        delete.dispatch_local(AccountDeletion {
+            password: password.get_untracked(),
+        });
+    });
     view! {
-        <section class="card narrow">
-            <h1>{title}</h1>
-            <form on:submit=on_submit novalidate>
-                <Field id="email" label="E-mail" error=error_for("email")>
-                    <input id="email" name="email" type="email" autocomplete="email" required
-                        aria-describedby="email-error"
-                        aria-invalid=move || error_for("email").get().is_some().to_string()
-                        prop:value=email
-                        on:input=move |ev| {
-                            email.set(event_target_value(&ev));
-                            touched.update(|t| t.0 = true);
-                            server_errors.update(|e| { e.remove("email"); });
-                        } />
-                </Field>
-                <Field id="password" label="Password"
-                    hint=if mode == Mode::Signup { "At least 8 characters" } else { "" }
-                    error=error_for("password")>
-                    <input id="password" name="password" type="password" required
-                        autocomplete=if mode == Mode::Signup { "new-password" } else { "current-password" }
-                        aria-describedby="password-hint password-error"
-                        aria-invalid=move || error_for("password").get().is_some().to_string()
-                        prop:value=password
-                        on:input=move |ev| {
-                            password.set(event_target_value(&ev));
-                            touched.update(|t| t.1 = true);
-                            server_errors.update(|e| { e.remove("password"); });
-                        } />
-                </Field>
-                <p class="error-banner" role="alert" hidden=move || form_error.get().is_none()>
-                    {move || form_error.get()}
-                </p>
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() { busy } else { button }}
-                </button>
-            </form>
-            <p class="switch">
-                {match mode {
-                    Mode::Login => view! { "New here? " <A href="/signup">"Create an account"</A> }.into_any(),
-                    Mode::Signup => view! { "Already registered? " <A href="/login">"Log in"</A> }.into_any(),
-                }}
+        <h2>"Delete my account"</h2>
+        <p class="muted">
+            "Your account and your prediction history are deleted for good. Models you trained stay, without your name."
+        </p>
+        <form on:submit=on_submit novalidate aria-label="Delete my account">
+            <Field id="delete_password" label="Password to confirm" error=error_of(errors, "password")>
+                <input id="delete_password" type="password" autocomplete="current-password" required
+                    aria-describedby="delete_password-error"
+                    aria-invalid=move || error_of(errors, "password").get().is_some().to_string()
+                    prop:value=password
+                    on:input=move |ev| {
+                        password.set(event_target_value(&ev));
+                        errors.set(FieldErrors::new());
+                    } />
+            </Field>
+            <p class="error-banner" role="alert" hidden=move || form_error.get().is_none()>
+                {move || form_error.get()}
             </p>
-        </section>
+            <button type="submit" class="primary danger" disabled=move || delete.pending().get()>
+                {move || if delete.pending().get() { "Deleting…" } else { "Delete my account" }}
+            </button>
+        </form>
+        <ConfirmDialog id="confirm-delete-account" open=asking title="Delete your account?"
+            text="This cannot be undone: your account and your prediction history will be gone."
+                .to_owned()
+            confirm="Delete for good" on_confirm=confirmed />
     }
 }

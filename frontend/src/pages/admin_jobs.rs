@@ -1,7 +1,7 @@
 //! Admin → Jobs: training jobs, newest first, ten at a time; asked again every second while a
 //! job on the page is queued or running, and no more once none is or the page is left.
 
-use crate::components::{JobBadge, Pager, use_page};
+use crate::components::{JobBadge, ListShell, ListTable, Listing, Pager, use_page};
 use crate::lab;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,26 +11,12 @@ use std::time::Duration;
 /// How often the page is asked again while a job on it is unfinished.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
-/// What the page shows besides the rows themselves.
-#[derive(Debug, Clone, PartialEq)]
-enum State {
-    Loading,
-    Failed(String),
-    Empty,
-    Rows,
-}
-
 #[component]
 pub fn AdminJobs() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let reload = RwSignal::new(0u32);
     let (jobs, pages) = use_page::<TrainingJob>("/api/training", page, reload);
-    let state = Memo::new(move |_| match jobs.get() {
-        None => State::Loading,
-        Some(Err(error)) => State::Failed(error.message()),
-        Some(Ok(list)) if list.items.is_empty() => State::Empty,
-        Some(Ok(_)) => State::Rows,
-    });
+    let listing = Signal::derive(move || Listing::of_page(jobs.get()));
     let items = Memo::new(move |_| {
         jobs.get()
             .and_then(Result::ok)
@@ -101,33 +87,14 @@ pub fn AdminJobs() -> impl IntoView {
                 <h1>"Training jobs"</h1>
                 <A href="/admin/train" attr:class="button">"Train a model"</A>
             </div>
-            {move || match state.get() {
-                State::Loading => view! { <p class="muted">"Loading jobs…"</p> }.into_any(),
-                State::Failed(message) => view! { <p class="error-banner">{message}</p> }.into_any(),
-                State::Empty => view! {
-                    <p>"No training jobs yet. " <A href="/admin/train">"Train a model."</A></p>
-                }.into_any(),
-                State::Rows => view! {
-                    <div class="table-scroll">
-                        <table class="stack" data-testid="jobs">
-                            <caption class="visually-hidden">"Training jobs, newest first"</caption>
-                            <thead><tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Algorithm"</th>
-                                <th scope="col">"Asked by"</th>
-                                <th scope="col">"Asked at"</th>
-                                <th scope="col">"Duration"</th>
-                                <th scope="col">"Result"</th>
-                            </tr></thead>
-                            <tbody>
-                                <For each=move || items.get() key=|job| (job.id, job.status) children=row />
-                            </tbody>
-                        </table>
-                    </div>
-                    <Pager page=page pages=pages label="Job pages" />
-                }.into_any(),
-            }}
+            <ListShell listing=listing loading="Loading jobs…"
+                empty=|| view! { <p>"No training jobs yet. " <A href="/admin/train">"Train a model."</A></p> }>
+                <ListTable caption="Training jobs, newest first" testid="jobs"
+                    head=&["Name", "Status", "Algorithm", "Asked by", "Asked at", "Duration", "Result"]>
+                    <For each=move || items.get() key=|job| (job.id, job.status) children=row />
+                </ListTable>
+                <Pager page=page pages=pages label="Job pages" />
+            </ListShell>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 //! (kept across pages).
 
 use crate::auth::use_auth;
-use crate::components::{Pager, use_page};
+use crate::components::{ListShell, ListTable, Listing, Pager, use_page};
 use crate::pages::{MAX_COMPARED, MIN_COMPARED};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
@@ -20,6 +20,13 @@ pub fn AdminModels() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let reload = RwSignal::new(0u32);
     let (models, pages) = use_page::<ModelSummary>("/api/models", page, reload);
+    let items = Memo::new(move |_| {
+        models
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.items)
+            .unwrap_or_default()
+    });
     // The row whose delete button waits for a confirmation.
     let confirming = RwSignal::new(None::<Uuid>);
     // The models ticked for comparison, in the order ticked.
@@ -144,45 +151,24 @@ pub fn AdminModels() -> impl IntoView {
                 <h1>"Models"</h1>
                 <A href="/admin/train" attr:class="button">"Train a model"</A>
             </div>
-            {move || match models.get() {
-                None => view! { <p class="muted">"Loading models…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
-                Some(Ok(list)) if list.items.is_empty() => view! {
-                    <p>"No models yet. " <A href="/admin/train">"Train the first one."</A></p>
-                }.into_any(),
-                Some(Ok(list)) => {
-                    let chart = list.items.clone();
-                    view! {
-                        <div class="table-scroll">
-                            <table class="stack">
-                                <caption class="visually-hidden">"Trained models"</caption>
-                                <thead><tr>
-                                    <th scope="col">"Compare"</th>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Algorithm"</th>
-                                    <th scope="col">"Accuracy"</th>
-                                    <th scope="col">"Features"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Created"</th>
-                                    <th scope="col">"Actions"</th>
-                                </tr></thead>
-                                <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
-                            </table>
-                        </div>
-                        <div class="compare-bar">
-                            <button type="button" class="secondary" on:click=compare.clone()
-                                disabled=move || picked.with(|ids| ids.len() < MIN_COMPARED)>
-                                "Compare"
-                            </button>
-                            <span class="muted" aria-live="polite">
-                                {move || format!("{} of {MIN_COMPARED}–{MAX_COMPARED} models chosen", picked.with(Vec::len))}
-                            </span>
-                        </div>
-                        <Pager page=page pages=pages label="Model pages" />
-                        <AccuracyChart models=chart />
-                    }.into_any()
-                }
-            }}
+            <ListShell listing=Signal::derive(move || Listing::of_page(models.get())) loading="Loading models…"
+                empty=|| view! { <p>"No models yet. " <A href="/admin/train">"Train the first one."</A></p> }>
+                <ListTable caption="Trained models"
+                    head=&["Compare", "Name", "Algorithm", "Accuracy", "Features", "Status", "Created", "Actions"]>
+                    {move || items.get().into_iter().map(row).collect_view()}
+                </ListTable>
+                <div class="compare-bar">
+                    <button type="button" class="secondary" on:click=compare.clone()
+                        disabled=move || picked.with(|ids| ids.len() < MIN_COMPARED)>
+                        "Compare"
+                    </button>
+                    <span class="muted" aria-live="polite">
+                        {move || format!("{} of {MIN_COMPARED}–{MAX_COMPARED} models chosen", picked.with(Vec::len))}
+                    </span>
+                </div>
+                <Pager page=page pages=pages label="Model pages" />
+                {move || view! { <AccuracyChart models=items.get() /> }}
+            </ListShell>
         </section>
     }
 }

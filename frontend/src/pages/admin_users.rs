@@ -1,7 +1,7 @@
 //! Admin → Users: everyone with an account, ten at a time, and their role.
 
 use crate::auth::use_auth;
-use crate::components::{Pager, use_page};
+use crate::components::{ListShell, ListTable, Listing, Pager, use_page};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -59,24 +59,13 @@ pub fn AdminUsers() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"Users"</h1>
-            {move || match users.get() {
-                None => view! { <p class="muted">"Loading users…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="table-scroll">
-                        <table class="stack">
-                            <caption class="visually-hidden">"Accounts"</caption>
-                            <thead><tr>
-                                <th scope="col">"E-mail"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Signed up"</th>
-                            </tr></thead>
-                            <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                    </div>
-                    <Pager page=page pages=pages label="User pages" />
-                }.into_any(),
-            }}
+            <ListShell listing=Signal::derive(move || Listing::of_page(users.get())) loading="Loading users…"
+                empty=|| view! { <p>"No accounts yet."</p> }>
+                <ListTable caption="Accounts" head=&["E-mail", "Role", "Signed up"]>
+                    {move || users.get().and_then(Result::ok).map(|list| list.items.into_iter().map(row).collect_view())}
+                </ListTable>
+                <Pager page=page pages=pages label="User pages" />
+            </ListShell>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::api::{ApiError, Body};
 use crate::auth::use_auth;
-use crate::components::{ConfirmDialog, HistoryTable};
+use crate::components::{ConfirmDialog, HistoryTable, ListShell, Listing};
 use crate::download;
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
@@ -103,6 +103,12 @@ pub fn MyPredictions() -> impl IntoView {
             Err(error) => toasts.error(format!("Cannot download: {}", error.message())),
         }
     });
+    // An empty page past the first is a page left empty by deletions: the table stays while
+    // the effect above steps back a page.
+    let listing = Signal::derive(move || match page.get() {
+        Some(Ok(list)) if list.items.is_empty() && !first_page() => Listing::Rows,
+        fetched => Listing::of(fetched.as_ref().map(|r| r.as_ref().map(|p| p.items.as_slice()))),
+    });
     let has_rows = move || {
         page.get()
             .and_then(Result::ok)
@@ -142,20 +148,17 @@ pub fn MyPredictions() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            {move || match page.get() {
-                None => view! { <p class="muted" role="status">"Loading your predictions…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="error-banner">{error.message()}</p> }.into_any(),
-                Some(Ok(list)) if list.items.is_empty() && first_page() => view! {
-                    <p class="empty" data-testid="history-empty">
-                        {if model.get_untracked().is_some() {
-                            "No predictions by this model yet."
-                        } else {
-                            "No predictions yet. Predictions you make in the calculator while signed in appear here."
-                        }}
-                        " " <A href="/">"Open the calculator"</A>
-                    </p>
-                }.into_any(),
-                Some(Ok(list)) => {
+            <ListShell listing=listing loading="Loading your predictions…" empty=move || view! {
+                <p class="empty" data-testid="history-empty">
+                    {if model.get_untracked().is_some() {
+                        "No predictions by this model yet."
+                    } else {
+                        "No predictions yet. Predictions you make in the calculator while signed in appear here."
+                    }}
+                    " " <A href="/">"Open the calculator"</A>
+                </p>
+            }>
+                {move || page.get().and_then(Result::ok).map(|list| {
                     let next = list.next.clone();
                     view! {
                         <HistoryTable items=list.items on_delete=Callback::new(move |id| { delete_one.dispatch_local(id); }) />
@@ -172,9 +175,9 @@ pub fn MyPredictions() -> impl IntoView {
                                 "Older →"
                             </button>
                         </nav>
-                    }.into_any()
-                }
-            }}
+                    }
+                })}
+            </ListShell>
             <ConfirmDialog id="confirm-delete-history" open=asking title="Delete all your predictions?"
                 text="Every prediction in your history is deleted for good.".to_owned()
                 confirm="Delete all" on_confirm=Callback::new(move |()| { delete_all.dispatch_local(()); }) />

@@ -34,7 +34,7 @@ macro_rules! lazy_page {
 lazy_page!(/// `/data`
     DataPage, Everyone, pages::DataExplorer);
 lazy_page!(/// `/account`
-    AccountPage, SignedInOnly, pages::AccountSettings);
+    AccountPage, SignedInOnly, pages::Account);
 lazy_page!(/// `/predictions`
     HistoryPage, SignedInOnly, pages::MyPredictions);
 lazy_page!(/// `/batch`

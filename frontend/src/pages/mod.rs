@@ -14,9 +14,9 @@ mod explorer;
 mod history;
 pub mod lazy;
 mod not_found;
-mod settings;
+mod sign_in;
 
-pub use account::{Login, Signup};
+pub use account::Account;
 pub use admin_compare::{AdminCompare, MAX_COMPARED, MIN_COMPARED};
 pub use admin_jobs::AdminJobs;
 pub use admin_model::AdminModel;
@@ -29,4 +29,4 @@ pub use calculator::Calculator;
 pub use explorer::DataExplorer;
 pub use history::MyPredictions;
 pub use not_found::NotFound;
-pub use settings::AccountSettings;
+pub use sign_in::{Login, Signup};

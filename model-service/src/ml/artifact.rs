@@ -1,10 +1,11 @@
 //! Model artifacts: one self-describing object per model, checked by sha256 when read.
-//! Where they are kept (a folder or a bucket) is `storage.rs`'s business.
+//! Where they are kept (a folder or a bucket) is `artifact_store.rs`'s business.
 //!
 //! Layout: the line `LIFEBOAT-MODEL <format version>`, the line holding the sha256 (hex) of the
 //! body, then the body: the [`ModelArtifact`] as MessagePack with field names.
 
 use crate::ml::files::sha256_hex;
+use crate::ml::rows;
 use crate::ml::{Dataset, Forest, ForestParams, Metrics, Preprocessing, SvmModel, SvmParams};
 use chrono::{DateTime, Utc};
 use lifeboat_api_types::{Algorithm, Estimator, Evaluation, Passenger, TrainedModel};
@@ -134,7 +135,7 @@ impl ModelArtifact {
         if self.explainable() || dataset.sha256 != self.dataset_sha256 {
             return self.explainable();
         }
-        let train = crate::ml::train::training_records(dataset);
+        let train = rows::training_records(dataset);
         match &mut self.body {
             ModelBody::RandomForest { forest, .. } => {
                 let x = self
@@ -143,7 +144,7 @@ impl ModelArtifact {
                 forest.fill_covers(&x);
             }
             ModelBody::Svm { background, .. } => {
-                *background = crate::ml::explain::background(&train);
+                *background = rows::background(&train);
             }
         }
         true

@@ -1,11 +1,12 @@
 //! The random forest: linfa-trees grows its trees, our own struct keeps its trees so it can be
 //! saved and predicts a probability as the mean of the trees' leaf probabilities.
 
-use crate::ml::tree_shap::ShapTables;
+use crate::ml::tree::{Tree, covers};
+use crate::ml::tree_shap::{ColumnContributions, ShapTables};
 pub use lifeboat_api_types::ForestParams;
 use linfa::prelude::Fit;
 use linfa::{Dataset, error::Error as LinfaError};
-use linfa_trees::{DecisionTree, TreeNode};
+use linfa_trees::DecisionTree;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::Rng;
 use rand::SeedableRng;
@@ -38,30 +39,6 @@ impl PartialEq for Forest {
     fn eq(&self, other: &Self) -> bool {
         self.trees == other.trees
     }
-}
-
-/// One tree, its nodes in a flat list with the root first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Tree {
-    pub(crate) nodes: Vec<Node>,
-    /// How many training rows reach each node (so a parent's is the sum of its children's):
-    /// what TreeSHAP weighs the paths by. Empty in forests saved before format 2 until
-    /// [`Forest::fill_covers`] runs.
-    #[serde(default)]
-    pub(crate) covers: Vec<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) enum Node {
-    /// Rows whose `feature` column is at most `threshold` go left, the others right.
-    Split {
-        feature: usize,
-        threshold: f64,
-        left: usize,
-        right: usize,
-    },
-    /// Share of the training rows reaching this leaf that survived.
-    Leaf { prob: f64 },
 }
 
 impl Forest {
@@ -140,95 +117,18 @@ impl Forest {
     }
 }
 
-/// How many rows of `x` pass through each node.
-fn covers(nodes: &[Node], x: &Array2<f64>) -> Vec<u32> {
-    let mut counts = vec![0u32; nodes.len()];
-    for row in x.rows() {
-        walk(nodes, |feature| row[feature], |at| counts[at] += 1);
-    }
-    counts
-}
-
-impl Tree {
-    /// Copies a linfa tree's splits (mapping its column numbers back to the full row through
-    /// `columns`) and fills each leaf with the survival share of the training rows it receives.
-    fn from_linfa(
-        tree: &DecisionTree<f64, usize>,
-        columns: &[usize],
-        x: &Array2<f64>,
-        y: &Array1<usize>,
-    ) -> Self {
-        let mut nodes = Vec::new();
-        flatten(tree.root_node(), columns, &mut nodes);
-        let mut counts = vec![(0usize, 0usize); nodes.len()];
-        for (row, label) in x.rows().into_iter().zip(y) {
-            let leaf = walk(&nodes, |feature| row[feature], |_| {});
-            counts[leaf].0 += usize::from(*label == 1);
-            counts[leaf].1 += 1;
+impl Forest {
+    /// The exact TreeSHAP contributions of each column of the encoded `row`, or `None` for a
+    /// forest whose covers are unknown.
+    pub fn contributions(&self, row: &[f64]) -> Option<ColumnContributions> {
+        if !self.has_covers() || self.trees.is_empty() {
+            return None;
         }
-        for (node, (survived, total)) in nodes.iter_mut().zip(counts) {
-            if let Node::Leaf { prob } = node {
-                *prob = if total == 0 {
-                    0.5
-                } else {
-                    survived as f64 / total as f64
-                };
-            }
-        }
-        let covers = covers(&nodes, x);
-        Self { nodes, covers }
+        let tables = self
+            .shap_tables
+            .get_or_init(|| ShapTables::new(&self.trees));
+        Some(tables.explain(&self.trees, row))
     }
-
-    fn leaf_prob(&self, row: &[f64]) -> f64 {
-        match self.nodes[walk(&self.nodes, |feature| row[feature], |_| {})] {
-            Node::Leaf { prob } => prob,
-            Node::Split { .. } => unreachable!("walk ends on a leaf"),
-        }
-    }
-}
-
-/// Follows the splits from the root to a leaf, showing `visit` each node on the way, and
-/// returns the leaf's index.
-fn walk(nodes: &[Node], value: impl Fn(usize) -> f64, mut visit: impl FnMut(usize)) -> usize {
-    let mut at = 0;
-    loop {
-        visit(at);
-        match nodes[at] {
-            Node::Split {
-                feature,
-                threshold,
-                left,
-                right,
-            } => {
-                // `<=` as linfa-trees partitions its training rows.
-                at = if value(feature) <= threshold {
-                    left
-                } else {
-                    right
-                };
-            }
-            Node::Leaf { .. } => return at,
-        }
-    }
-}
-
-/// Appends `node` and its subtree to `nodes` (pre-order) and returns its index.
-fn flatten(node: &TreeNode<f64, usize>, columns: &[usize], nodes: &mut Vec<Node>) -> usize {
-    let at = nodes.len();
-    nodes.push(Node::Leaf { prob: 0.5 });
-    let children = node.children();
-    if let (false, [Some(left), Some(right)]) = (node.is_leaf(), children.as_slice()) {
-        let (feature, threshold, _) = node.split();
-        let left = flatten(left, columns, nodes);
-        let right = flatten(right, columns, nodes);
-        nodes[at] = Node::Split {
-            feature: columns[feature],
-            threshold,
-            left,
-            right,
-        };
-    }
-    at
 }
 
 #[cfg(test)]

@@ -2,17 +2,20 @@
 //! the artifact files models live in.
 
 pub mod artifact;
+pub mod artifact_store;
 pub mod dataset;
 pub mod evaluate;
 pub mod explain;
 pub mod features;
 pub mod files;
+pub mod fit;
 pub mod forest;
+pub mod rows;
 pub mod shap_export;
-pub mod storage;
 pub mod summary;
 pub mod svm;
 pub mod train;
+pub mod tree;
 pub mod tree_shap;
 pub mod what_if;
 

@@ -1,7 +1,8 @@
 //! Our forests in the form of the `shap` library's custom tree models, for the check of our
 //! explanations against that library (model-service/tests/api/explanations.rs).
 
-use crate::ml::forest::{Forest, Node, Tree};
+use crate::ml::forest::Forest;
+use crate::ml::tree::{Node, Tree};
 use serde::Serialize;
 
 /// A tree as `shap.TreeExplainer` reads a custom model: parallel arrays over the nodes,

@@ -2,7 +2,7 @@
 //! family size and class × sex, and the age and fare histograms split by outcome.
 
 use crate::ml::dataset::{Dataset, Record};
-use crate::ml::train;
+use crate::ml::rows;
 use lifeboat_api_types::{
     AGE_BAND_YEARS, AGE_BIN_YEARS, Bin, DatasetSummary, Embarked, FARE_BIN_WIDTH, FARE_BINS_TOP,
     Group,
@@ -19,8 +19,8 @@ pub fn summarise(dataset: &Dataset) -> DatasetSummary {
     DatasetSummary {
         passengers: records.len() as u32,
         survived: records.iter().filter(|r| r.survived).count() as u32,
-        training_rows: train::training_records(dataset).len() as u32,
-        held_out_rows: train::held_out_records(dataset).len() as u32,
+        training_rows: rows::training_records(dataset).len() as u32,
+        held_out_rows: rows::held_out_records(dataset).len() as u32,
         sha256: dataset.sha256.clone(),
         by_class: groups(records, |r| (p(r).pclass, p(r).pclass.to_string())),
         by_sex: groups(records, |r| (p(r).sex as u8, p(r).sex.to_string())),

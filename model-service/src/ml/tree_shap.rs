@@ -20,7 +20,7 @@
 //! values; a leaf deeper than [`TABULATED_DEPTH`] computes it when asked): explaining a row is
 //! then one comparison per split and a few products per leaf.
 
-use crate::ml::forest::{Forest, Node, Tree};
+use crate::ml::tree::{Node, Tree};
 
 /// Leaves whose paths split on at most this many distinct columns get a table of 2^d values.
 const TABULATED_DEPTH: usize = 10;
@@ -69,20 +69,20 @@ struct Step {
     slot: usize,
 }
 
-impl Forest {
-    /// The exact TreeSHAP contributions of each column of the encoded `row`, or `None` for a
-    /// forest whose covers are unknown.
-    pub fn contributions(&self, row: &[f64]) -> Option<ColumnContributions> {
-        if !self.has_covers() || self.trees.is_empty() {
-            return None;
-        }
-        let tables = self
-            .shap_tables
-            .get_or_init(|| ShapTables::new(&self.trees, TABULATED_DEPTH));
-        let scale = 1.0 / self.trees.len() as f64;
+impl ShapTables {
+    /// The tables of `trees`, `G` tabulated for leaves with at most [`TABULATED_DEPTH`]
+    /// columns.
+    pub(crate) fn new(trees: &[Tree]) -> Self {
+        Self::tabulated_to(trees, TABULATED_DEPTH)
+    }
+
+    /// The contributions of each column of the encoded `row` to the answer of `trees`, the
+    /// trees these tables were made from.
+    pub(crate) fn explain(&self, trees: &[Tree], row: &[f64]) -> ColumnContributions {
+        let scale = 1.0 / trees.len().max(1) as f64;
         let mut values = vec![0.0; row.len()];
         let mut goes_left = Vec::new();
-        for (tree, table) in self.trees.iter().zip(&tables.trees) {
+        for (tree, table) in trees.iter().zip(&self.trees) {
             goes_left.clear();
             goes_left.extend(tree.nodes.iter().map(|node| match *node {
                 Node::Split {
@@ -92,16 +92,14 @@ impl Forest {
             }));
             table.add(&goes_left, scale, &mut values);
         }
-        Some(ColumnContributions {
-            base: tables.base,
+        ColumnContributions {
+            base: self.base,
             values,
-        })
+        }
     }
-}
 
-impl ShapTables {
     /// The tables of `trees`, `G` tabulated for leaves with at most `tabulated_depth` columns.
-    fn new(trees: &[Tree], tabulated_depth: usize) -> Self {
+    fn tabulated_to(trees: &[Tree], tabulated_depth: usize) -> Self {
         let scale = 1.0 / trees.len().max(1) as f64;
         Self {
             base: trees.iter().map(|t| t.expected_value(0) * scale).sum(),
@@ -245,29 +243,11 @@ fn g_of(z: &[f64], k: usize) -> f64 {
         .sum()
 }
 
-impl Tree {
-    /// The cover-weighted mean of the leaves below `node` (0 where no training row reaches).
-    pub(crate) fn expected_value(&self, node: usize) -> f64 {
-        match self.nodes[node] {
-            Node::Leaf { prob } => prob,
-            Node::Split { left, right, .. } => {
-                let cover = f64::from(self.covers[node]);
-                if cover == 0.0 {
-                    return 0.0;
-                }
-                (f64::from(self.covers[left]) * self.expected_value(left)
-                    + f64::from(self.covers[right]) * self.expected_value(right))
-                    / cover
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
     use super::*;
-    use crate::ml::ForestParams;
+    use crate::ml::{Forest, ForestParams};
     use ndarray::{Array1, Array2};
     use rand::{Rng, SeedableRng};
     use rand_xoshiro::Xoshiro256Plus;
@@ -399,7 +379,7 @@ mod tests {
         let computed = Forest::from_trees(forest.trees.clone());
         computed
             .shap_tables
-            .set(ShapTables::new(&computed.trees, 0))
+            .set(ShapTables::tabulated_to(&computed.trees, 0))
             .unwrap();
         assert_eq!(computed.contributions(&row).unwrap(), tabulated);
     }

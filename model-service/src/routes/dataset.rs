@@ -14,7 +14,7 @@ pub fn router() -> Router<AppState> {
 
 async fn dataset_summary(State(state): State<AppState>) -> Result<Json<DatasetSummary>, ApiError> {
     let dataset = state
-        .models
+        .loaded
         .dataset()
         .ok_or_else(|| ApiError::NotReady("the data set is not loaded yet".into()))?;
     Ok(Json(summary::summarise(&dataset)))

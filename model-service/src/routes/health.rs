@@ -14,5 +14,5 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthStatus>) {
-    readiness(state.models.not_ready_reason().map_or(Ok(()), Err))
+    readiness(state.loaded.not_ready_reason().map_or(Ok(()), Err))
 }

@@ -23,21 +23,21 @@ use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/inference", post(infer))
-        .route("/inference/batch", post(infer_batch))
+        .route("/inference", post(predict))
+        .route("/inference/batch", post(predict_batch))
         .route("/what-if", post(what_if))
 }
 
-async fn infer(
+async fn predict(
     State(state): State<AppState>,
     Json(request): Json<InferenceRequest>,
 ) -> Result<Json<InferenceResponse>, ApiError> {
     load_missing(&state, [request.model_id]).await?;
     if !request.explain {
-        return respond(&state, &request).map(Json);
+        return prediction(&state, &request).map(Json);
     }
     let shared = state.clone();
-    off_the_inline_path(&state, move || respond(&shared, &request))
+    off_the_inline_path(&state, move || prediction(&shared, &request))
         .await?
         .map(Json)
 }
@@ -50,10 +50,10 @@ async fn what_if(
     load_missing(&state, [request.model_id]).await?;
     let (model, passenger) = model_and_passenger(&state, &request)?;
     let grid = state
-        .models
+        .loaded
         .grid()
         .ok_or_else(|| ApiError::NotReady("the data set is not loaded yet".into()))?;
-    let prediction = answer(&model.artifact, &passenger);
+    let prediction = timed_prediction(&model.artifact, &passenger);
     let found = off_the_inline_path(&state, move || {
         what_if::what_if(&model.artifact, &passenger, &grid)
     })
@@ -68,7 +68,7 @@ async fn what_if(
 }
 
 /// Loads the models named in `ids` that this replica does not hold yet (trained through
-/// another replica) from the storage, so that the answers, computed without waiting on
+/// another replica) from the artifact store, so that the answers, computed without waiting on
 /// anything, find them in memory. A model held already costs one map lookup.
 async fn load_missing(
     state: &AppState,
@@ -77,7 +77,7 @@ async fn load_missing(
     let mut missing: Vec<Uuid> = ids
         .into_iter()
         .flatten()
-        .filter(|&id| !state.models.has(id))
+        .filter(|&id| !state.loaded.has(id))
         .collect();
     missing.sort_unstable();
     missing.dedup();
@@ -106,7 +106,7 @@ async fn off_the_inline_path<T: Send + 'static>(
 /// Answers every item of the batch in order; an item that fails (a model that is not
 /// loaded, a passenger that breaks the rules) is a `refused` result and does not fail the
 /// others. The access line of the batch lists the items' request ids.
-async fn infer_batch(
+async fn predict_batch(
     State(state): State<AppState>,
     Json(batch): Json<InferenceBatch>,
 ) -> Result<Json<InferenceBatchAnswer>, ApiError> {
@@ -131,19 +131,19 @@ async fn infer_batch(
     // to the blocking pool. Explanations cost more: a batch with one goes there whole.
     let results = if batch.items.iter().any(|item| item.request.explain) {
         let shared = state.clone();
-        off_the_inline_path(&state, move || answer_all(&shared, &batch)).await?
+        off_the_inline_path(&state, move || predictions(&shared, &batch)).await?
     } else {
-        answer_all(&state, &batch)
+        predictions(&state, &batch)
     };
     Ok(Json(InferenceBatchAnswer { results }))
 }
 
 /// Each item's result, in order.
-fn answer_all(state: &AppState, batch: &InferenceBatch) -> Vec<BatchResult> {
+fn predictions(state: &AppState, batch: &InferenceBatch) -> Vec<BatchResult> {
     batch
         .items
         .iter()
-        .map(|item| match respond(state, &item.request) {
+        .map(|item| match prediction(state, &item.request) {
             Ok(answer) => BatchResult::Ok(answer),
             Err(error) => refused(error),
         })
@@ -154,9 +154,9 @@ fn answer_all(state: &AppState, batch: &InferenceBatch) -> Vec<BatchResult> {
 /// backend always names the one that answers), with its explanation when it asks for one. A plain prediction (a forest of 100 shallow trees, an
 /// SVM with a few hundred support vectors) costs microseconds: cheaper inline than a hop to
 /// the blocking pool.
-fn respond(state: &AppState, request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
+fn prediction(state: &AppState, request: &InferenceRequest) -> Result<InferenceResponse, ApiError> {
     let (model, passenger) = model_and_passenger(state, request)?;
-    let mut answer = answer(&model.artifact, &passenger);
+    let mut answer = timed_prediction(&model.artifact, &passenger);
     if request.explain {
         match explain::explain(&model.artifact, &passenger) {
             Ok(explanation) => {
@@ -185,12 +185,12 @@ fn model_and_passenger(
         return Err(ApiError::Validation(errors));
     };
     let passenger = passenger.map_err(ApiError::Validation)?;
-    let model = state.models.get(id).ok_or(ApiError::ModelNotFound(id))?;
+    let model = state.loaded.get(id).ok_or(ApiError::ModelNotFound(id))?;
     Ok((model, passenger))
 }
 
 /// `model`'s answer for `passenger`, its compute time recorded.
-fn answer(model: &ModelArtifact, passenger: &Passenger) -> InferenceResponse {
+fn timed_prediction(model: &ModelArtifact, passenger: &Passenger) -> InferenceResponse {
     let algorithm = model.algorithm();
     let started = Instant::now();
     let prob = model.predict(passenger);

@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 async fn list(State(state): State<AppState>) -> Json<Vec<TrainedModel>> {
     Json(
         state
-            .models
+            .loaded
             .all()
             .iter()
             .map(|m| m.artifact.describe(&m.sha256))
@@ -47,9 +47,9 @@ async fn create(
         return Err(ApiError::ModelExists(request.model_id));
     }
     let dataset = state
-        .models
+        .loaded
         .dataset()
-        .ok_or_else(|| ApiError::NotReady(state.models.not_ready_reason().unwrap_or_default()))?;
+        .ok_or_else(|| ApiError::NotReady(state.loaded.not_ready_reason().unwrap_or_default()))?;
     let _slot = Arc::clone(&state.training_slots)
         .try_acquire_owned()
         .map_err(|_| ApiError::Busy)?;
@@ -77,7 +77,7 @@ async fn create(
     // Saved whole or not at all; from here on every replica can load it.
     let outcome = match outcome {
         Ok((model, bytes, sha256)) => state
-            .storage
+            .store
             .save(model.id, bytes)
             .await
             .map(|()| (model, sha256))
@@ -103,14 +103,14 @@ async fn create(
         "model trained and saved"
     );
     let described = model.describe(&sha256);
-    state.models.insert(model, sha256);
+    state.loaded.insert(model, sha256);
     Ok((StatusCode::CREATED, Json(described)))
 }
 
 /// Deletes the model's file and forgets it (204); 404 when there was neither.
 async fn remove(State(state): State<AppState>, Id(id): Id) -> Result<StatusCode, ApiError> {
-    let had_file = state.storage.remove(id).await?;
-    let was_loaded = state.models.remove(id);
+    let had_file = state.store.remove(id).await?;
+    let was_loaded = state.loaded.remove(id);
     if !(had_file || was_loaded) {
         return Err(ApiError::ModelNotFound(id));
     }

@@ -19,7 +19,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::UnixStream;
 
-use super::POOL_IDLE_TIMEOUT;
+/// How long an idle pooled connection is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// hyper's TCP connector over `resolver`: it tries the resolved addresses in their order,
 /// the connect timeout shared between them, and sets no Nagle delay.

@@ -2,7 +2,7 @@
 //! folds, its preprocessing (medians, modal port, scaling) learnt from those folds alone.
 
 use crate::ml::evaluate::{curves, metrics, roc_auc, stratified_folds};
-use crate::ml::train::{TrainingError, fit};
+use crate::ml::fit::{TrainingError, fit};
 use crate::ml::{Feature, Record};
 use lifeboat_api_types::{CrossValidation, Estimator, FoldScores, Spread};
 

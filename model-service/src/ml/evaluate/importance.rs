@@ -5,7 +5,7 @@
 use crate::ml::Record;
 use crate::ml::evaluate::metrics;
 use crate::ml::features::{copy_input, inputs_of};
-use crate::ml::train::Fitted;
+use crate::ml::fit::Fitted;
 use lifeboat_api_types::{Importance, Passenger, Spread};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;

@@ -1,100 +1,8 @@
-//! The words and numbers behind the calculator's explanation and what-if charts, as plain
-//! Rust: contributions sorted and worded, curve scales and paths, and the summaries that
-//! screen readers hear in place of the drawings.
+//! A what-if curve: its drawing area and scale, where it is at or above the threshold, and
+//! its story in sentences for screen readers.
 
-use lifeboat_api_types::{Contribution, Counterfactual, CurvePoint, SURVIVAL_THRESHOLD};
-
-/// A probability as a whole percentage for people: `"38 %"`.
-pub fn percent(prob: f64) -> String {
-    format!("{:.0} %", (prob * 100.0).clamp(0.0, 100.0).round())
-}
-
-/// The verdict in words, as the calculator says it.
-pub fn verdict(survived: bool) -> &'static str {
-    if survived {
-        "Likely survived"
-    } else {
-        "Likely did not survive"
-    }
-}
-
-/// A number as people write it: at most two decimals, none when whole (`8.05`, `30`).
-pub fn number(value: f64) -> String {
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0" } else { text }.to_owned()
-}
-
-/// A contribution (0–1 scale) in percentage points, its direction in the text as well as in
-/// the colour: `"+31 points"`, `"−4 points"`, `"about 0 points"`.
-pub fn points(contribution: f64) -> String {
-    let points = (contribution * 100.0).round() as i64;
-    let unit = if points.abs() == 1 { "point" } else { "points" };
-    match points {
-        0 => "about 0 points".to_owned(),
-        p if p > 0 => format!("+{p} {unit}"),
-        p => format!("−{} {unit}", -p),
-    }
-}
-
-/// One bar of an explanation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    /// The input, its value and its effect in words: `"Sex = female: +31 points"`.
-    pub label: String,
-    pub input: &'static str,
-    pub value: String,
-    pub effect: String,
-    pub contribution: f64,
-}
-
-/// The bars of an explanation, the largest effect (either way) first.
-pub fn bars(contributions: &[Contribution]) -> Vec<Bar> {
-    let mut sorted: Vec<&Contribution> = contributions.iter().collect();
-    sorted.sort_unstable_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
-    sorted
-        .into_iter()
-        .map(|c| {
-            let effect = points(c.contribution);
-            Bar {
-                label: format!("{} = {}: {effect}", c.feature.label(), c.value),
-                input: c.feature.label(),
-                value: c.value.clone(),
-                effect,
-                contribution: c.contribution,
-            }
-        })
-        .collect()
-}
-
-/// Drawing units per unit of contribution, so that the longest bar spans `half_width` on its
-/// side of the zero line (tiny explanations are not blown up past a 25-point bar).
-pub fn bar_scale(bars: &[Bar], half_width: f64) -> f64 {
-    let longest = bars
-        .iter()
-        .map(|b| b.contribution.abs())
-        .fold(0.25, f64::max);
-    half_width / longest
-}
-
-/// The length to squeeze `label` into when, at `font_size`, it would run past `width` (all in
-/// drawing units); `None` when it fits. Estimated at half an em and a bit per character, a
-/// little generous for the system fonts.
-pub fn squeeze(label: &str, font_size: f64, width: f64) -> Option<f64> {
-    let estimate = label.chars().count() as f64 * font_size * 0.56;
-    (estimate > width).then_some(width)
-}
-
-/// What a screen reader hears for an explanation chart.
-pub fn explanation_summary(model: &str, prob: f64, base: f64, bars: &[Bar]) -> String {
-    let lines: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
-    format!(
-        "Contributions to the {model} answer of {}: average passenger {}; {}",
-        percent(prob),
-        percent(base),
-        lines.join("; ")
-    )
-}
+use super::percent;
+use lifeboat_api_types::{Counterfactual, CurvePoint, SURVIVAL_THRESHOLD};
 
 /// The drawing area of a curve chart, in viewBox units, and the range of its x axis.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -261,16 +169,9 @@ pub fn age_sentence(alternative: Option<&Counterfactual>) -> String {
 #[cfg(test)]
 #[cfg_attr(coverage_nightly, coverage(off))]
 mod tests {
+    use super::super::number;
     use super::*;
     use lifeboat_api_types::{Change, Feature, InferenceRequest};
-
-    fn contribution(feature: Feature, value: &str, contribution: f64) -> Contribution {
-        Contribution {
-            feature,
-            value: value.into(),
-            contribution,
-        }
-    }
 
     fn curve(probs: &[f64]) -> Vec<CurvePoint> {
         probs
@@ -278,64 +179,6 @@ mod tests {
             .enumerate()
             .map(|(x, &prob)| CurvePoint { x: x as f64, prob })
             .collect()
-    }
-
-    #[test]
-    fn points_carry_their_sign_in_words() {
-        assert_eq!(points(0.314), "+31 points");
-        assert_eq!(points(-0.04), "−4 points");
-        assert_eq!(points(0.01), "+1 point");
-        assert_eq!(points(0.004), "about 0 points");
-        assert_eq!(percent(0.384), "38 %");
-        assert_eq!(percent(1.2), "100 %");
-    }
-
-    #[test]
-    fn numbers_drop_needless_decimals() {
-        assert_eq!(number(8.05), "8.05");
-        assert_eq!(number(30.0), "30");
-        assert_eq!(number(7.5), "7.5");
-        assert_eq!(number(-0.001), "0");
-    }
-
-    #[test]
-    fn bars_come_largest_effect_first_and_read_as_sentences() {
-        let bars = bars(&[
-            contribution(Feature::Age, "29", -0.02),
-            contribution(Feature::Sex, "female", 0.31),
-            contribution(Feature::Pclass, "3", -0.12),
-        ]);
-        let labels: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
-        assert_eq!(
-            labels,
-            [
-                "Sex = female: +31 points",
-                "Ticket class = 3: −12 points",
-                "Age = 29: −2 points"
-            ]
-        );
-        assert!((bar_scale(&bars, 155.0) - 500.0).abs() < 1e-9);
-        let summary = explanation_summary("Random forest", 0.55, 0.38, &bars);
-        assert!(
-            summary.starts_with(
-                "Contributions to the Random forest answer of 55 %: average passenger 38 %; Sex = female"
-            ),
-            "{summary}"
-        );
-    }
-
-    #[test]
-    fn only_labels_too_long_for_the_chart_are_squeezed() {
-        assert_eq!(squeeze("Sex = female: +31 points", 13.0, 340.0), None);
-        let long = "Port of embarkation = unknown (taken as Southampton): −3 points";
-        assert_eq!(squeeze(long, 13.0, 340.0), Some(340.0));
-    }
-
-    #[test]
-    fn small_effects_are_not_blown_up_to_full_width() {
-        let bars = bars(&[contribution(Feature::Fare, "8.05", 0.01)]);
-        assert!((bar_scale(&bars, 100.0) - 400.0).abs() < 1e-9);
-        assert!(bar_scale(&[], 100.0).is_finite());
     }
 
     #[test]

@@ -26,9 +26,9 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 const RETRIES: usize = 2;
 const RETRY_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Why the storage could not be used.
+/// Why the artifact store could not be used.
 #[derive(Debug, thiserror::Error)]
-pub enum StorageError {
+pub enum StoreError {
     #[error("model storage {location}: {source}")]
     Store {
         location: String,
@@ -44,7 +44,7 @@ pub enum StorageError {
 
 /// The folder or bucket holding the artifacts. Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct ArtifactStorage {
+pub struct ArtifactStore {
     store: Arc<dyn ObjectStore>,
     /// Where in the store the artifacts are (empty for a folder).
     prefix: ObjectPath,
@@ -52,9 +52,9 @@ pub struct ArtifactStorage {
     location: String,
 }
 
-impl ArtifactStorage {
+impl ArtifactStore {
     /// The bucket `location` when one is given (`s3://bucket/prefix`), else the folder `dir`.
-    pub fn open(location: Option<&str>, s3: &S3Settings, dir: &Path) -> Result<Self, StorageError> {
+    pub fn open(location: Option<&str>, s3: &S3Settings, dir: &Path) -> Result<Self, StoreError> {
         match location.map(str::trim).filter(|l| !l.is_empty()) {
             Some(url) => Self::bucket(url, s3),
             None => Self::folder(dir),
@@ -63,9 +63,9 @@ impl ArtifactStorage {
 
     /// The folder `dir`, created when missing. Temporary files an interrupted write left
     /// behind (earlier builds' `.tmp-*`, object_store's `*#*`) are removed.
-    pub fn folder(dir: &Path) -> Result<Self, StorageError> {
+    pub fn folder(dir: &Path) -> Result<Self, StoreError> {
         let location = dir.display().to_string();
-        let io = |e| StorageError::Folder(location.clone(), e);
+        let io = |e| StoreError::Folder(location.clone(), e);
         std::fs::create_dir_all(dir).map_err(io)?;
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
@@ -75,11 +75,10 @@ impl ArtifactStorage {
                 tracing::warn!(file = name, "removed a file left by an interrupted save");
             }
         }
-        let store =
-            LocalFileSystem::new_with_prefix(dir).map_err(|source| StorageError::Store {
-                location: location.clone(),
-                source,
-            })?;
+        let store = LocalFileSystem::new_with_prefix(dir).map_err(|source| StoreError::Store {
+            location: location.clone(),
+            source,
+        })?;
         Ok(Self {
             store: Arc::new(store),
             prefix: ObjectPath::default(),
@@ -88,15 +87,15 @@ impl ArtifactStorage {
     }
 
     /// The bucket at `url` (`s3://bucket` or `s3://bucket/prefix`), reached as `s3` says.
-    pub fn bucket(url: &str, s3: &S3Settings) -> Result<Self, StorageError> {
+    pub fn bucket(url: &str, s3: &S3Settings) -> Result<Self, StoreError> {
         let rest = url.strip_prefix("s3://").ok_or_else(|| {
-            StorageError::Config(format!(
+            StoreError::Config(format!(
                 "MODEL_STORE must be s3://bucket[/prefix], not {url}"
             ))
         })?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() {
-            return Err(StorageError::Config(format!(
+            return Err(StoreError::Config(format!(
                 "MODEL_STORE names no bucket: {url}"
             )));
         }
@@ -120,7 +119,7 @@ impl ArtifactStorage {
         }
         let secret = |value: &Option<String>, file: &Option<std::path::PathBuf>, variable| {
             value_or_file(value.as_deref(), file.as_deref(), variable)
-                .map_err(|e| StorageError::Config(e.to_string()))
+                .map_err(|e| StoreError::Config(e.to_string()))
         };
         if let Some(id) = secret(
             &s3.access_key_id,
@@ -137,7 +136,7 @@ impl ArtifactStorage {
         if let Some(key) = key {
             builder = builder.with_secret_access_key(key);
         }
-        let store = builder.build().map_err(|source| StorageError::Store {
+        let store = builder.build().map_err(|source| StoreError::Store {
             location: url.to_owned(),
             source,
         })?;
@@ -157,8 +156,8 @@ impl ArtifactStorage {
         self.prefix.child(artifact::file_name(id))
     }
 
-    fn failed(&self, source: object_store::Error) -> StorageError {
-        StorageError::Store {
+    fn failed(&self, source: object_store::Error) -> StoreError {
+        StoreError::Store {
             location: self.location.clone(),
             source,
         }
@@ -166,7 +165,7 @@ impl ArtifactStorage {
 
     /// Writes an encoded artifact (`ModelArtifact::encode`) of model `id`; readers see it
     /// whole once this returns, and not before.
-    pub async fn save(&self, id: Uuid, bytes: Vec<u8>) -> Result<(), StorageError> {
+    pub async fn save(&self, id: Uuid, bytes: Vec<u8>) -> Result<(), StoreError> {
         self.store
             .put(&self.path_of(id), PutPayload::from(bytes))
             .await
@@ -175,7 +174,7 @@ impl ArtifactStorage {
     }
 
     /// Model `id`'s artifact and its sha256, checked; `None` when there is none.
-    pub async fn load(&self, id: Uuid) -> Result<Option<(ModelArtifact, String)>, StorageError> {
+    pub async fn load(&self, id: Uuid) -> Result<Option<(ModelArtifact, String)>, StoreError> {
         let path = self.path_of(id);
         let bytes = match self.store.get(&path).await {
             Ok(found) => found.bytes().await.map_err(|e| self.failed(e))?,
@@ -185,12 +184,12 @@ impl ArtifactStorage {
         let name = format!("{}/{path}", self.location);
         let decoded = tokio::task::spawn_blocking(move || ModelArtifact::decode(&bytes, &name))
             .await
-            .map_err(|e| StorageError::Config(format!("decoding an artifact panicked: {e}")))??;
+            .map_err(|e| StoreError::Config(format!("decoding an artifact panicked: {e}")))??;
         Ok(Some(decoded))
     }
 
     /// The ids of every artifact present.
-    pub async fn ids(&self) -> Result<Vec<Uuid>, StorageError> {
+    pub async fn ids(&self) -> Result<Vec<Uuid>, StoreError> {
         let suffix = format!(".{EXTENSION}");
         let listed: Vec<_> = self
             .store
@@ -206,7 +205,7 @@ impl ArtifactStorage {
     }
 
     /// Deletes model `id`'s artifact; `Ok(false)` when there was none.
-    pub async fn remove(&self, id: Uuid) -> Result<bool, StorageError> {
+    pub async fn remove(&self, id: Uuid) -> Result<bool, StoreError> {
         let path = self.path_of(id);
         match self.store.head(&path).await {
             Ok(_) => {}
