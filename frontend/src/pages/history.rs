@@ -107,7 +107,11 @@ pub fn MyPredictions() -> impl IntoView {
     // the effect above steps back a page.
     let listing = Signal::derive(move || match page.get() {
         Some(Ok(list)) if list.items.is_empty() && !first_page() => Listing::Rows,
-        fetched => Listing::of(fetched.as_ref().map(|r| r.as_ref().map(|p| p.items.as_slice()))),
+        fetched => Listing::of(
+            fetched
+                .as_ref()
+                .map(|r| r.as_ref().map(|p| p.items.as_slice())),
+        ),
     });
     let has_rows = move || {
         page.get()
