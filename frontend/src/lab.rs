@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use lifeboat_api_types::{
-    CalibrationBin, Importance, JobStatus, ModelDetails, Spread, TrainingJob,
+    CalibrationBin, CrossValidation, HeldOut, Importance, JobStatus, ModelDetails, Spread,
+    TrainingJob,
 };
 
 /// A score as the lab shows it, three decimals (`0.832`); `—` when there is none.
@@ -109,8 +110,19 @@ pub fn compare_rows(models: &[ModelDetails]) -> Vec<Row> {
         values: models.iter().map(f).collect(),
         std_devs: vec![None; models.len()],
     };
-    let cv = |label, better, f: fn(&ModelDetails) -> Option<Spread>| {
-        let spreads: Vec<Option<Spread>> = models.iter().map(f).collect();
+    // A figure of the held-out split's curves, absent for models saved before them.
+    let curves = |label, better, f: fn(&HeldOut) -> f64| Row {
+        values: models
+            .iter()
+            .map(|m| m.evaluation.as_ref().map(|e| f(&e.held_out)))
+            .collect(),
+        ..held(label, better, |_| None)
+    };
+    let cv = |label, better, f: fn(&CrossValidation) -> Spread| {
+        let spreads: Vec<Option<Spread>> = models
+            .iter()
+            .map(|m| m.evaluation.as_ref().map(|e| f(&e.cross_validation)))
+            .collect();
         Row {
             label,
             better,
@@ -126,24 +138,12 @@ pub fn compare_rows(models: &[ModelDetails]) -> Vec<Row> {
         held("Recall", Higher, |m| Some(m.metrics.recall)),
         held("F1", Higher, |m| Some(m.metrics.f1)),
         held("ROC AUC", Higher, |m| Some(m.metrics.roc_auc)),
-        held("Log loss", Lower, |m| {
-            m.evaluation.as_ref().map(|e| e.held_out.log_loss)
-        }),
-        held("Brier score", Lower, |m| {
-            m.evaluation.as_ref().map(|e| e.held_out.brier)
-        }),
-        cv("CV accuracy", Higher, |m| {
-            m.evaluation.as_ref().map(|e| e.cross_validation.accuracy)
-        }),
-        cv("CV ROC AUC", Higher, |m| {
-            m.evaluation.as_ref().map(|e| e.cross_validation.roc_auc)
-        }),
-        cv("CV log loss", Lower, |m| {
-            m.evaluation.as_ref().map(|e| e.cross_validation.log_loss)
-        }),
-        cv("CV Brier score", Lower, |m| {
-            m.evaluation.as_ref().map(|e| e.cross_validation.brier)
-        }),
+        curves("Log loss", Lower, |h| h.log_loss),
+        curves("Brier score", Lower, |h| h.brier),
+        cv("CV accuracy", Higher, |c| c.accuracy),
+        cv("CV ROC AUC", Higher, |c| c.roc_auc),
+        cv("CV log loss", Lower, |c| c.log_loss),
+        cv("CV Brier score", Lower, |c| c.brier),
         Row {
             is_time: true,
             ..held("Training time", Lower, |m| Some(m.training_seconds))

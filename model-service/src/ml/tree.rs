@@ -29,6 +29,27 @@ pub(crate) enum Node {
     Leaf { prob: f64 },
 }
 
+impl Node {
+    /// For a split, the child a row goes to whose split column holds `value(feature)`: left
+    /// when at most the threshold, as linfa-trees partitions its training rows. `None` for a
+    /// leaf.
+    pub(crate) fn child(&self, value: impl FnOnce(usize) -> f64) -> Option<usize> {
+        match *self {
+            Self::Split {
+                feature,
+                threshold,
+                left,
+                right,
+            } => Some(if value(feature) <= threshold {
+                left
+            } else {
+                right
+            }),
+            Self::Leaf { .. } => None,
+        }
+    }
+}
+
 /// How many rows of `x` pass through each node.
 pub(crate) fn covers(nodes: &[Node], x: &Array2<f64>) -> Vec<u32> {
     let mut counts = vec![0u32; nodes.len()];
@@ -98,21 +119,9 @@ fn walk(nodes: &[Node], value: impl Fn(usize) -> f64, mut visit: impl FnMut(usiz
     let mut at = 0;
     loop {
         visit(at);
-        match nodes[at] {
-            Node::Split {
-                feature,
-                threshold,
-                left,
-                right,
-            } => {
-                // `<=` as linfa-trees partitions its training rows.
-                at = if value(feature) <= threshold {
-                    left
-                } else {
-                    right
-                };
-            }
-            Node::Leaf { .. } => return at,
+        match nodes[at].child(&value) {
+            Some(child) => at = child,
+            None => return at,
         }
     }
 }

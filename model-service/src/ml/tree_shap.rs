@@ -271,25 +271,15 @@ mod tests {
         fn conditional(tree: &Tree, at: usize, row: &[f64], known: u32) -> f64 {
             match tree.nodes[at] {
                 Node::Leaf { prob } => prob,
-                Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                } => {
-                    if known & (1 << feature) != 0 {
-                        let next = if row[feature] <= threshold {
-                            left
-                        } else {
-                            right
-                        };
-                        conditional(tree, next, row, known)
-                    } else {
-                        let c = f64::from(tree.covers[at]);
-                        (f64::from(tree.covers[left]) * conditional(tree, left, row, known)
-                            + f64::from(tree.covers[right]) * conditional(tree, right, row, known))
-                            / c
-                    }
+                Node::Split { feature, .. } if known & (1 << feature) != 0 => {
+                    let next = tree.nodes[at].child(|f| row[f]).unwrap_or(at);
+                    conditional(tree, next, row, known)
+                }
+                Node::Split { left, right, .. } => {
+                    let cover = |node: usize| f64::from(tree.covers[node]);
+                    (cover(left) * conditional(tree, left, row, known)
+                        + cover(right) * conditional(tree, right, row, known))
+                        / cover(at)
                 }
             }
         }
