@@ -12,6 +12,9 @@ use crate::model::limits;
 use crate::{Algorithm, Estimator, EvaluationParams, Feature, FieldErrors};
 use serde::{Deserialize, Serialize};
 
+/// Why `params` or `evaluation` is refused when it is not a JSON object (or null).
+const NOT_AN_OBJECT: &str = "must be an object (or null for the defaults)";
+
 /// `POST /api/training` body, as it arrives: nothing trusted yet (see [`TrainingRequest::spec`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -147,6 +150,10 @@ impl TrainingRequest {
 
         let evaluation = match self.evaluation.clone() {
             None | Some(serde_json::Value::Null) => Some(EvaluationParams::default()),
+            Some(value) if !value.is_object() => {
+                errors.insert("evaluation".into(), NOT_AN_OBJECT.into());
+                None
+            }
             Some(value) => match serde_json::from_value::<EvaluationParams>(value) {
                 Ok(evaluation) => match evaluation.check() {
                     Ok(()) => Some(evaluation),
@@ -177,6 +184,8 @@ impl TrainingRequest {
     fn params_for(&self, algorithm: Algorithm) -> Result<Estimator, String> {
         let params = match &self.params {
             None | Some(serde_json::Value::Null) => return Ok(Estimator::default_for(algorithm)),
+            // serde would read a list as the fields in order, and an empty one as the defaults.
+            Some(params) if !params.is_object() => return Err(NOT_AN_OBJECT.into()),
             Some(params) => params.clone(),
         };
         let parsed = match algorithm {
@@ -243,6 +252,24 @@ mod tests {
             .spec()
             .unwrap_err();
         assert_eq!(errors["features"], "choose at least one feature");
+    }
+
+    #[test]
+    fn params_or_evaluation_given_as_a_list_are_refused_not_read_as_the_defaults() {
+        for body in [
+            json!({"algorithm": "random_forest", "features": ["age"], "name": "x", "params": []}),
+            json!({"algorithm": "svm", "features": ["age"], "name": "x", "params": [1.0]}),
+            json!({"algorithm": "svm", "features": ["age"], "name": "x", "evaluation": [5, 10]}),
+        ] {
+            let request: TrainingRequest = serde_json::from_value(body.clone()).unwrap();
+            let errors = request.spec().unwrap_err();
+            let field = if body["params"].is_null() {
+                "evaluation"
+            } else {
+                "params"
+            };
+            assert_eq!(errors[field], NOT_AN_OBJECT, "{body}");
+        }
     }
 
     #[test]
