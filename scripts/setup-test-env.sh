@@ -84,6 +84,9 @@ tests/reference/setup.sh >/dev/null
 # The S3-compatible server the model storage's bucket tests run against (moto, from PyPI).
 tests/s3/setup.sh >/dev/null
 
+# The mail catcher (maildev, from npm) the account-mail tests send to.
+tests/mail/setup.sh >/dev/null
+
 # The browser suite's npm packages, and Debian's ffmpeg for its videos.
 tests/e2e/setup.sh
 

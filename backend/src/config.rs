@@ -103,6 +103,48 @@ pub struct Config {
     /// measure what recording costs (bench/history-recording.sh).
     #[arg(long, env = "RECORD_PREDICTIONS", default_value_t = true, action = clap::ArgAction::Set)]
     pub record_predictions: bool,
+    /// Where account mail (reset and verification links) is sent: `smtps://user:pass@host:465`
+    /// (TLS), `smtp://user:pass@host:587?tls=required` (STARTTLS), or `smtp://mailcatcher:1025`
+    /// for the development catcher. Unset: mail is off (the forms answer the same; nothing is
+    /// sent).
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of account mail.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Lifeboat <lifeboat@localhost>"
+    )]
+    pub mail_from: String,
+    /// Where people open the web app; the links in account mail start with it.
+    #[arg(long, env = "PUBLIC_URL", default_value = "http://localhost:8080")]
+    pub public_url: String,
+    /// Whether an account must have verified its address before it may sign in. `false` (the
+    /// default): it may, and the web app shows a banner until it does.
+    #[arg(long, env = "REQUIRE_VERIFIED_EMAIL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_verified_email: bool,
+    /// Forgot-password, reset, verify and resend requests allowed per address typed per hour
+    /// (counted in Postgres, so every replica agrees); 0 for no limit.
+    #[arg(long, env = "ACCOUNT_LINK_RATE_PER_ADDRESS", default_value_t = 5)]
+    pub account_link_rate_per_address: u32,
+    /// The same requests allowed per client address per hour; 0 for no limit.
+    #[arg(long, env = "ACCOUNT_LINK_RATE_PER_CLIENT", default_value_t = 30)]
+    pub account_link_rate_per_client: u32,
+    /// An operator's command instead of the service.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What an operator can ask of the backend binary (`docker compose exec backend
+/// lifeboat-backend …`).
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Prints a one-time link to choose a new password for the account with EMAIL (admins
+    /// included), valid 30 minutes; the account's older reset links end. No mail is sent.
+    ResetLink {
+        /// The account's e-mail address.
+        email: String,
+    },
 }
 
 impl Config {

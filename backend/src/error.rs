@@ -29,6 +29,12 @@ pub enum ApiError {
     /// 403: signed in, but the role does not allow this.
     #[error("not allowed")]
     Forbidden,
+    /// 403: right password, but the account has not verified its address and
+    /// `REQUIRE_VERIFIED_EMAIL` asks for that.
+    #[error(
+        "confirm your e-mail address first: follow the link we sent you, or use \"Forgot password?\" for a new one"
+    )]
+    EmailNotVerified,
     /// 404: no such thing.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -118,6 +124,10 @@ impl IntoResponse for ApiError {
             Self::Forbidden => (
                 StatusCode::FORBIDDEN,
                 ErrorBody::new("forbidden", "your role does not allow this"),
+            ),
+            Self::EmailNotVerified => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new("email_not_verified", message),
             ),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, ErrorBody::new("not_found", message)),
             Self::Conflict(field, reason) => {

@@ -4,6 +4,7 @@
 // Unit-test modules are left out of the coverage figures (scripts/coverage.sh).
 #![cfg_attr(coverage_nightly, feature(coverage_attribute))]
 
+pub mod account_links;
 pub mod active;
 pub mod auth;
 pub mod batch_file;
@@ -16,8 +17,11 @@ pub mod error;
 pub mod first_admin;
 pub mod gauges;
 pub mod history;
+pub mod mail;
 pub mod model_client;
+pub mod operator;
 pub mod rate_limit;
+pub mod request_limits;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -1,13 +1,16 @@
 //! Building and running the backend: database pool and migrations, the model service
 //! client, the listener; then serving until SIGTERM.
 
+use crate::account_links::LinkMaker;
 use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LiveSessions, load_or_create_secret};
 use crate::config::Config;
 use crate::dataset_summary::SummaryCache;
 use crate::history::{self, Recorder, RecorderTask};
+use crate::mail::{self, MailWorker, Mailer};
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
+use crate::request_limits::AccountLinkLimits;
 use crate::routes;
 use crate::state::{AppState, Shared};
 use crate::training::Trainer;
@@ -22,6 +25,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 /// How long start-up waits for Postgres to accept the migrations.
 const MIGRATION_PATIENCE: Duration = Duration::from_secs(60);
@@ -34,18 +38,14 @@ pub struct Application {
     state: AppState,
     train_default_models: bool,
     recorder: RecorderTask,
+    mail: MailWorker,
     retention_days: u32,
 }
 
 impl Application {
     /// Connects to Postgres, applies the migrations and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let pool = PgPoolOptions::new()
-            .max_connections(config.database_max_connections)
-            .acquire_timeout(Duration::from_secs(2))
-            .connect_lazy(config.database_url()?.expose_secret())
-            .context("invalid DATABASE_URL")?;
-        migrate(&pool).await?;
+        let pool = connect(&config).await?;
         Self::build_with_pool(config, pool).await
     }
 
@@ -75,6 +75,21 @@ impl Application {
         );
         rate_limits.spawn_sweeper();
         let (recorder, recorder_task) = Recorder::start(db.clone(), config.record_predictions);
+        let mailer = Mailer::from_settings(config.smtp_url.as_ref(), &config.mail_from)?;
+        if config.require_verified_email && mailer.is_none() {
+            anyhow::bail!(
+                "REQUIRE_VERIFIED_EMAIL=true needs SMTP_URL: without mail no one could verify"
+            );
+        }
+        let links = LinkMaker::new(&config.public_url);
+        let mail_wake = Arc::new(Notify::new());
+        let mail_on = mailer.is_some();
+        let mail = MailWorker {
+            db: db.clone(),
+            mailer,
+            links: links.clone(),
+            wake: Arc::clone(&mail_wake),
+        };
         let listener = server::bind(config.host, config.port).await?;
         let socket = server::bind_unix_if_set(config.socket.as_deref()).await?;
         Ok(Self {
@@ -91,9 +106,18 @@ impl Application {
                 trainer,
                 recorder,
                 dataset_summary: SummaryCache::default(),
+                links,
+                mail_on,
+                mail_wake,
+                link_limits: AccountLinkLimits {
+                    per_address: config.account_link_rate_per_address,
+                    per_client: config.account_link_rate_per_client,
+                },
+                require_verified_email: config.require_verified_email,
             }),
             train_default_models: config.train_default_models,
             recorder: recorder_task,
+            mail,
             retention_days: config.prediction_retention_days,
         })
     }
@@ -104,8 +128,10 @@ impl Application {
     }
 
     /// Starts the background start-up work, then serves until asked to stop, finishing
-    /// in-flight requests; then writes the predictions still queued for the history.
+    /// in-flight requests; then writes the predictions still queued for the history and
+    /// lets the mail worker finish the mail in hand.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let mail = self.mail.start();
         tokio::spawn(gauges::sample_forever(self.state.clone()));
         tokio::spawn(history::keep_within(
             self.state.db.clone(),
@@ -126,6 +152,7 @@ impl Application {
         )
         .await;
         self.recorder.finish().await;
+        mail.finish().await;
         served
     }
 }
@@ -135,6 +162,7 @@ fn describe_metrics() {
     lifeboat_service_kit::metrics::handle();
     gauges::describe();
     history::describe_metrics();
+    mail::describe_metrics();
     metrics::describe_counter!("logins_total", "Login attempts by outcome");
     metrics::describe_counter!(
         "token_refreshes_total",
@@ -199,6 +227,17 @@ fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
         Some(path) => load_or_create_secret(path),
         None => anyhow::bail!("set JWT_SECRET (32+ bytes) or JWT_SECRET_FILE"),
     }
+}
+
+/// A pool on `DATABASE_URL`, with the migrations applied.
+pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_lazy(config.database_url()?.expose_secret())
+        .context("invalid DATABASE_URL")?;
+    migrate(&pool).await?;
+    Ok(pool)
 }
 
 /// Applies `migrations/`, waiting for Postgres to come up for at most a minute.

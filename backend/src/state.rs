@@ -1,16 +1,19 @@
 //! What the handlers share.
 
+use crate::account_links::LinkMaker;
 use crate::active::ActiveModels;
 use crate::auth::{JwtKeys, LiveSessions};
 use crate::dataset_summary::SummaryCache;
 use crate::history::Recorder;
 use crate::model_client::ModelClient;
 use crate::rate_limit::RateLimits;
+use crate::request_limits::AccountLinkLimits;
 use crate::training::Trainer;
 use lifeboat_service_kit::forwarded::TrustedProxies;
 use sqlx::PgPool;
 use std::ops::Deref;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// What every handler gets: one shared [`Shared`], so cloning it per request is one atomic
 /// increment.
@@ -48,4 +51,14 @@ pub struct Shared {
     pub recorder: Recorder,
     /// The data set summary, read from the model service once an hour at most.
     pub dataset_summary: SummaryCache,
+    /// Makes the one-time links (reset, verification) and queues their mail.
+    pub links: LinkMaker,
+    /// Whether mail is on (`SMTP_URL` is set): without it no link is mailed.
+    pub mail_on: bool,
+    /// Wakes this replica's mail worker when a request or a mail was queued.
+    pub mail_wake: Arc<Notify>,
+    /// The limits on forgot, reset, verify and resend, shared by every replica.
+    pub link_limits: AccountLinkLimits,
+    /// `REQUIRE_VERIFIED_EMAIL`.
+    pub require_verified_email: bool,
 }

@@ -15,3 +15,10 @@ impl Email {
         &self.0
     }
 }
+
+/// An address as the limits count it (the login throttle, the account-link limits): as
+/// typed, trimmed and lower-cased, the way the database compares addresses. Postgres text
+/// cannot hold NUL, and no account has one.
+pub fn address_key(raw: &str) -> String {
+    raw.trim().to_lowercase().replace('\0', "")
+}

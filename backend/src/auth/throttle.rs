@@ -3,6 +3,7 @@
 //! successful login clears its account's failures. The counts are in Postgres
 //! (`db::login_failures`), so every backend replica sees the same ones.
 
+use crate::auth::email::address_key;
 use crate::db::login_failures;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -19,7 +20,7 @@ pub async fn locked_out(db: &PgPool, account: &str, client: &str) -> sqlx::Resul
     let mut conn = db.acquire().await?;
     let wait = login_failures::wait(
         &mut conn,
-        (&account_key(account), ACCOUNT_LIMIT),
+        (&address_key(account), ACCOUNT_LIMIT),
         (client, CLIENT_LIMIT),
         WINDOW,
     )
@@ -30,19 +31,13 @@ pub async fn locked_out(db: &PgPool, account: &str, client: &str) -> sqlx::Resul
 /// Counts a failed attempt against both the account and the client.
 pub async fn record_failure(db: &PgPool, account: &str, client: &str) -> sqlx::Result<()> {
     let mut conn = db.acquire().await?;
-    login_failures::add(&mut conn, &account_key(account), client, WINDOW).await
+    login_failures::add(&mut conn, &address_key(account), client, WINDOW).await
 }
 
 /// Forgets the account's failures after a successful login.
 pub async fn record_success(db: &PgPool, account: &str) -> sqlx::Result<()> {
     let mut conn = db.acquire().await?;
-    login_failures::clear(&mut conn, &account_key(account)).await
-}
-
-/// An account as the throttle counts it: as typed, trimmed and lower-cased. Postgres text
-/// cannot hold NUL, and no account has one.
-fn account_key(account: &str) -> String {
-    account.trim().to_lowercase().replace('\0', "")
+    login_failures::clear(&mut conn, &address_key(account)).await
 }
 
 #[cfg(test)]

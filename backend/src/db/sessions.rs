@@ -11,6 +11,8 @@ pub enum EndReason {
     Logout,
     RefreshTokenReused,
     PasswordChanged,
+    /// The password was set through a one-time reset link: every session ends.
+    PasswordReset,
 }
 
 impl EndReason {
@@ -19,6 +21,7 @@ impl EndReason {
             Self::Logout => "logout",
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::PasswordChanged => "password_changed",
+            Self::PasswordReset => "password_reset",
         }
     }
 }
@@ -88,6 +91,15 @@ pub async fn end_others(
     )
     .fetch_all(conn)
     .await
+}
+
+/// Ends every live session of `user`; returns the ones it ended.
+pub async fn end_all(
+    conn: &mut PgConnection,
+    user: Uuid,
+    reason: EndReason,
+) -> sqlx::Result<Vec<Uuid>> {
+    end_others(conn, user, Uuid::nil(), reason).await
 }
 
 /// The live sessions of `user`.

@@ -13,6 +13,7 @@ pub struct LoginRecord {
     pub id: Uuid,
     pub password_hash: String,
     pub role: Role,
+    pub email_verified: bool,
 }
 
 /// Inserts a user; a duplicate e-mail fails with a unique violation on [`EMAIL_UNIQUE`].
@@ -26,7 +27,8 @@ pub async fn insert(
         User,
         r#"INSERT INTO app_user (app_user_id, email, password_hash, role)
            VALUES ($1, $2, $3, $4)
-           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at"#,
+           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at,
+                     email_verified_at IS NOT NULL AS "email_verified!""#,
         Uuid::new_v4(),
         email,
         password_hash,
@@ -43,7 +45,8 @@ pub async fn find_for_login(
 ) -> sqlx::Result<Option<LoginRecord>> {
     sqlx::query_as!(
         LoginRecord,
-        r#"SELECT app_user_id AS id, password_hash, role AS "role: Role"
+        r#"SELECT app_user_id AS id, password_hash, role AS "role: Role",
+                  email_verified_at IS NOT NULL AS "email_verified!"
            FROM app_user WHERE email = $1::text::citext"#,
         email,
     )
@@ -101,7 +104,8 @@ pub async fn delete(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<User>> {
     sqlx::query_as!(
         User,
-        r#"SELECT app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at
+        r#"SELECT app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at,
+                  email_verified_at IS NOT NULL AS "email_verified!"
            FROM app_user WHERE app_user_id = $1"#,
         id,
     )
@@ -117,7 +121,8 @@ pub async fn list(
 ) -> sqlx::Result<(Vec<User>, i64)> {
     let users = sqlx::query_as!(
         User,
-        r#"SELECT app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at
+        r#"SELECT app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at,
+                  email_verified_at IS NOT NULL AS "email_verified!"
            FROM app_user ORDER BY created_at DESC, app_user_id LIMIT $1 OFFSET $2"#,
         limit,
         offset,
@@ -135,7 +140,8 @@ pub async fn set_role(conn: &mut PgConnection, id: Uuid, role: Role) -> sqlx::Re
     sqlx::query_as!(
         User,
         r#"UPDATE app_user SET role = $2 WHERE app_user_id = $1
-           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at"#,
+           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at,
+                     email_verified_at IS NOT NULL AS "email_verified!""#,
         id,
         role as Role,
     )
@@ -143,8 +149,8 @@ pub async fn set_role(conn: &mut PgConnection, id: Uuid, role: Role) -> sqlx::Re
     .await
 }
 
-/// Makes the user with `email` an admin, creating it with `password_hash` when it does not
-/// exist. An existing user's password is left alone. Returns the user.
+/// Makes the user with `email` an admin, creating it with `password_hash` (and its address
+/// verified: the operator gave it) when it does not exist. An existing user's password is left alone. Returns the user.
 pub async fn ensure_admin(
     conn: &mut PgConnection,
     email: &str,
@@ -152,10 +158,11 @@ pub async fn ensure_admin(
 ) -> sqlx::Result<User> {
     sqlx::query_as!(
         User,
-        r#"INSERT INTO app_user (app_user_id, email, password_hash, role)
-           VALUES ($1, $2, $3, 'admin')
+        r#"INSERT INTO app_user (app_user_id, email, password_hash, role, email_verified_at)
+           VALUES ($1, $2, $3, 'admin', now())
            ON CONFLICT ON CONSTRAINT app_user_email_key DO UPDATE SET role = 'admin'
-           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at"#,
+           RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at,
+                     email_verified_at IS NOT NULL AS "email_verified!""#,
         Uuid::new_v4(),
         email,
         password_hash,
@@ -172,4 +179,31 @@ pub async fn exists(conn: &mut PgConnection, email: &str) -> sqlx::Result<bool> 
     )
     .fetch_one(conn)
     .await
+}
+
+/// The id and address of the account with `email` (compared case-insensitively).
+pub async fn find_by_email(
+    conn: &mut PgConnection,
+    email: &str,
+) -> sqlx::Result<Option<(Uuid, String)>> {
+    let row = sqlx::query!(
+        r#"SELECT app_user_id, email::text AS "email!" FROM app_user
+           WHERE email = $1::text::citext"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.app_user_id, r.email)))
+}
+
+/// Records that user `id` has shown the address is theirs (kept from the first time).
+pub async fn mark_verified(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE app_user SET email_verified_at = coalesce(email_verified_at, now())
+         WHERE app_user_id = $1",
+        id
+    )
+    .execute(conn)
+    .await
+    .map(drop)
 }

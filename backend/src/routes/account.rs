@@ -2,9 +2,10 @@
 //! current password (a borrowed session is not enough), counted against the same throttle as
 //! logins.
 
+use crate::account_links::LinkPurpose;
 use crate::auth::{AuthUser, Password, hash_password, throttle, verify_password};
 use crate::db::sessions::{self, EndReason};
-use crate::db::users;
+use crate::db::{account_links, users};
 use crate::error::ApiError;
 use crate::routes::client::ClientAddr;
 use crate::state::AppState;
@@ -22,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Changes the caller's password. The current one is required; every other session of the
-/// account ends (this one goes on).
+/// account ends (this one goes on), and so does every reset link.
 #[utoipa::path(
     put,
     path = "/api/me/password",
@@ -31,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = [])),
     request_body = PasswordChange,
     responses(
-        (status = NO_CONTENT, description = "Changed; the account's other sessions have ended"),
+        (status = NO_CONTENT, description = "Changed; the account's other sessions and its reset links have ended"),
         (status = UNPROCESSABLE_ENTITY, description = "`current_password` is wrong, or `new_password` breaks the rules", body = ErrorBody),
         (status = TOO_MANY_REQUESTS, description = "Too many wrong passwords for this account; see `Retry-After`", body = ErrorBody),
     )
@@ -55,6 +56,7 @@ async fn change_password(
     let hash = hash_password(new_password).await?;
     let mut tx = state.db.begin().await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
+    account_links::end_live(&mut tx, user.id, LinkPurpose::Reset).await?;
     let ended =
         sessions::end_others(&mut tx, user.id, user.session, EndReason::PasswordChanged).await?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
-//! Admin → users: list them, change a role.
+//! Admin → users: list them, change a role, make a one-time reset link for one.
 
+use crate::account_links::LinkPurpose;
 use crate::auth::AuthUser;
 use crate::db::users;
 use crate::error::ApiError;
@@ -8,7 +9,8 @@ use crate::routes::pagination::PageQuery;
 use crate::routes::pagination::Pagination;
 use crate::state::AppState;
 use axum::extract::State;
-use lifeboat_api_types::{ErrorBody, Page, Role, RoleChange, User};
+use axum::http::StatusCode;
+use lifeboat_api_types::{ErrorBody, Page, ResetLink, Role, RoleChange, User};
 use lifeboat_service_kit::{Id, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users))
         .routes(routes!(change_role))
+        .routes(routes!(make_reset_link))
 }
 
 /// Every account, newest first.
@@ -71,4 +74,39 @@ async fn change_role(
         .ok_or(ApiError::NotFound("user"))?;
     tracing::info!(event = "role_change", user_id = %user.id, role = %user.role, "role changed");
     Ok(Json(user))
+}
+
+/// Makes a one-time link for the user to choose a new password (valid 30 minutes; the
+/// account's older reset links end), for the admin to hand over when mail cannot reach them.
+/// Nothing is mailed.
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/reset-link",
+    operation_id = "make_reset_link",
+    tag = "users",
+    params(IdParam),
+    responses(
+        (status = CREATED, description = "The link; it works once", body = ResetLink),
+        (status = NOT_FOUND, description = "No such user", body = ErrorBody),
+    )
+)]
+async fn make_reset_link(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Id(id): Id,
+) -> Result<(StatusCode, Json<ResetLink>), ApiError> {
+    let mut tx = state.db.begin().await?;
+    if users::find(&mut tx, id).await?.is_none() {
+        return Err(ApiError::NotFound("user"));
+    }
+    let link = state.links.issue(&mut tx, id, LinkPurpose::Reset).await?;
+    tx.commit().await?;
+    tracing::info!(event = "reset_link_issued", by = %caller.id, user_id = %id, "reset link issued by an admin");
+    Ok((
+        StatusCode::CREATED,
+        Json(ResetLink {
+            link: link.url,
+            expires_at: link.expires_at,
+        }),
+    ))
 }

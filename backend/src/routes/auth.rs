@@ -1,8 +1,9 @@
 //! Sign-up, login and "who am I".
 
+use crate::account_links::LinkPurpose;
 use crate::auth::{
-    AuthUser, Email, Password, SESSION_TTL, TOKEN_TTL, hash_password, new_refresh_token,
-    refresh_token_hash, throttle, verify_password,
+    AuthUser, Email, Password, SESSION_TTL, TOKEN_TTL, hash_password, new_token, throttle,
+    token_hash, verify_password,
 };
 use crate::db::sessions::{self, EndReason};
 use crate::db::users;
@@ -30,7 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
 }
 
-/// Creates a `user` account. The role is never read from the body.
+/// Creates a `user` account and mails it a verification link (when mail is on). The role is
+/// never read from the body.
 #[utoipa::path(
     post,
     path = "/api/auth/signup",
@@ -61,18 +63,26 @@ async fn signup(
     };
 
     let hash = hash_password(password).await?;
-    let mut conn = state.db.acquire().await?;
-    match users::insert(&mut conn, email.as_str(), &hash, Role::User).await {
-        Ok(user) => {
-            tracing::info!(event = "signup", user_id = %user.id, "account created");
-            metrics::counter!("signups_total").increment(1);
-            Ok((StatusCode::CREATED, Json(user)))
-        }
+    let mut tx = state.db.begin().await?;
+    let user = match users::insert(&mut tx, email.as_str(), &hash, Role::User).await {
+        Ok(user) => user,
         Err(sqlx::Error::Database(e)) if e.constraint() == Some(users::EMAIL_UNIQUE) => {
-            Err(ApiError::Conflict("email", "is already registered"))
+            return Err(ApiError::Conflict("email", "is already registered"));
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    // The verification mail is queued with the account: both are written, or neither.
+    if state.mail_on {
+        state
+            .links
+            .mail(&mut tx, user.id, &user.email, LinkPurpose::Verify)
+            .await?;
     }
+    tx.commit().await?;
+    state.mail_wake.notify_one();
+    tracing::info!(event = "signup", user_id = %user.id, "account created");
+    metrics::counter!("signups_total").increment(1);
+    Ok((StatusCode::CREATED, Json(user)))
 }
 
 /// Exchanges an e-mail and password for an access token and a refresh token, starting a session.
@@ -85,6 +95,7 @@ async fn signup(
     responses(
         (status = OK, description = "The session's first token pair", body = TokenResponse),
         (status = UNAUTHORIZED, description = "Wrong e-mail or password (the same answer for both)", body = ErrorBody),
+        (status = FORBIDDEN, description = "The address is not verified yet and `REQUIRE_VERIFIED_EMAIL` is on", body = ErrorBody),
         (status = TOO_MANY_REQUESTS, description = "Too many failed logins for this account or address; see `Retry-After`", body = ErrorBody),
     )
 )]
@@ -117,6 +128,10 @@ async fn login(
     match record {
         Some(user) if valid => {
             throttle::record_success(&state.db, &account).await?;
+            if state.require_verified_email && !user.email_verified {
+                metrics::counter!("logins_total", "outcome" => "unverified").increment(1);
+                return Err(ApiError::EmailNotVerified);
+            }
             tracing::info!(event = "login", outcome = "success", user_id = %user.id, "logged in");
             metrics::counter!("logins_total", "outcome" => "success").increment(1);
             Ok(Json(start_session(&state, user.id, user.role).await?))
@@ -160,7 +175,7 @@ async fn start_session(
     user: Uuid,
     role: Role,
 ) -> Result<TokenResponse, ApiError> {
-    let (refresh_token, hash) = new_refresh_token();
+    let (refresh_token, hash) = new_token();
     let expires_at = Utc::now()
         + chrono::Duration::from_std(SESSION_TTL).context("the session lifetime fits")?;
     let mut tx = state.db.begin().await?;
@@ -202,7 +217,7 @@ async fn refresh(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let presented = refresh_token_hash(body.refresh_token.trim());
+    let presented = token_hash(body.refresh_token.trim());
     let mut tx = state.db.begin().await?;
     let Some(token) = sessions::find_refresh_token_for_update(&mut tx, &presented).await? else {
         metrics::counter!("token_refreshes_total", "outcome" => "unknown").increment(1);
@@ -226,7 +241,7 @@ async fn refresh(
         );
         return Err(ApiError::InvalidToken);
     }
-    let (refresh_token, hash) = new_refresh_token();
+    let (refresh_token, hash) = new_token();
     sessions::use_refresh_token(&mut tx, &presented).await?;
     sessions::add_refresh_token(&mut tx, token.session_id, &hash).await?;
     tx.commit().await?;

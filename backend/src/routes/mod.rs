@@ -1,7 +1,8 @@
 //! HTTP routes of the backend, one module per feature, merged here with the access policy:
 //! every path under `/api/admin`, `/api/models` and `/api/training` needs an admin (checked
 //! by path, so a route added there later is covered before it exists); `/api/me` any
-//! signed-in user (its handler asks for one); `/api/inference`, sign-up and login are open.
+//! signed-in user (its handler asks for one); `/api/inference`, sign-up, login and the
+//! forgotten-password and verification links are open.
 //! The OpenAPI document is assembled from the same routes (see [`openapi`]).
 
 mod account;
@@ -18,6 +19,7 @@ mod models;
 pub mod openapi;
 mod pagination;
 mod query;
+mod recovery;
 mod training;
 
 use crate::auth::RequireAdmin;
@@ -62,6 +64,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(batch_file::router())
         .merge(auth::router())
         .merge(account::router())
+        .merge(recovery::router())
         .merge(history::router())
         .merge(admin_users::router())
         .merge(models::router())

@@ -47,7 +47,7 @@ pub async fn spawn(db: PgPool, config: Config) -> TestApp {
 }
 
 /// The URL of the database `db` is connected to (the test's own).
-async fn url_of(db: &PgPool) -> String {
+pub async fn url_of(db: &PgPool) -> String {
     let name: String = sqlx::query_scalar("SELECT current_database()")
         .fetch_one(db)
         .await
@@ -72,6 +72,24 @@ pub async fn spawn_binary_on(
     rust_log: &str,
     stdout: Stdio,
 ) -> (Child, String) {
+    spawn_binary_with(
+        db,
+        model_service_url,
+        train,
+        &[("RUST_LOG", rust_log)],
+        stdout,
+    )
+    .await
+}
+
+/// [`spawn_binary_on`] with more settings in its environment (`envs`).
+pub async fn spawn_binary_with(
+    db: &PgPool,
+    model_service_url: &str,
+    train: bool,
+    envs: &[(&str, &str)],
+    stdout: Stdio,
+) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -86,7 +104,7 @@ pub async fn spawn_binary_on(
         .env("JWT_SECRET", JWT_SECRET)
         .env("ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("RUST_LOG", rust_log)
+        .envs(envs.iter().copied())
         .stdout(stdout)
         .spawn()
         .unwrap();

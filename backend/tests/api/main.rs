@@ -5,6 +5,7 @@
 
 mod access;
 mod account;
+mod account_mail;
 mod auth;
 mod database_restart;
 mod first_admin;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const OPERATIONS: [(&str, &str); 31] = [
+const OPERATIONS: [(&str, &str); 36] = [
     ("GET", "/health"),
     ("GET", "/ready"),
     ("GET", "/metrics"),
@@ -17,6 +17,11 @@ const OPERATIONS: [(&str, &str); 31] = [
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
     ("POST", "/api/auth/logout"),
+    ("POST", "/api/auth/forgot"),
+    ("POST", "/api/auth/reset"),
+    ("POST", "/api/auth/verify"),
+    ("POST", "/api/me/verification"),
+    ("POST", "/api/admin/users/{id}/reset-link"),
     ("POST", "/api/inference/what-if"),
     ("GET", "/api/inference/models"),
     ("GET", "/api/me"),

@@ -142,6 +142,73 @@ pub struct User {
     pub email: String,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// Whether the person has shown the address is theirs (a verification or reset link was
+    /// used). Accounts made before verification existed count as verified.
+    pub email_verified: bool,
+}
+
+/// The web app's page a password-reset link opens: `{PUBLIC_URL}/reset?token=…`.
+pub const RESET_PAGE: &str = "/reset";
+/// The web app's page a verification link opens: `{PUBLIC_URL}/verify?token=…`.
+pub const VERIFY_PAGE: &str = "/verify";
+/// How long a password-reset link works, in minutes.
+pub const RESET_LINK_MINUTES: u32 = 30;
+/// How long an e-mail verification link works, in hours.
+pub const VERIFY_LINK_HOURS: u32 = 24;
+
+/// `POST /api/auth/forgot` body: the address a reset link should go to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForgotPassword {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 254, example = "ada@example.com")
+    )]
+    pub email: String,
+}
+
+/// `POST /api/auth/forgot` answer: the same for every address, registered or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForgotAnswer {
+    pub message: String,
+}
+
+impl Default for ForgotAnswer {
+    /// The one answer.
+    fn default() -> Self {
+        Self {
+            message: format!(
+                "If an account has this address, a link to choose a new password is on its \
+                 way. It works once, for {RESET_LINK_MINUTES} minutes."
+            ),
+        }
+    }
+}
+
+/// `POST /api/auth/reset` body: the token from the link and the new password.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    pub token: String,
+    /// The sign-up rules: at least 8 characters, at most 72 bytes in UTF-8.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8))]
+    pub password: String,
+}
+
+/// `POST /api/auth/verify` body: the token from the verification link.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailVerification {
+    pub token: String,
+}
+
+/// `POST /api/admin/users/{id}/reset-link` answer: a one-time link to hand to the person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetLink {
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// `PATCH /api/admin/users/{id}` body.

@@ -25,9 +25,10 @@ mod training;
 pub mod whole;
 
 pub use auth::{
-    AccountDeletion, Credentials, MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, Page,
-    PasswordChange, RefreshRequest, Role, RoleChange, TokenResponse, User, check_email,
-    check_new_password,
+    AccountDeletion, Credentials, EmailVerification, ForgotAnswer, ForgotPassword, MAX_EMAIL_CHARS,
+    MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, Page, PasswordChange, PasswordReset,
+    RESET_LINK_MINUTES, RESET_PAGE, RefreshRequest, ResetLink, Role, RoleChange, TokenResponse,
+    User, VERIFY_LINK_HOURS, VERIFY_PAGE, check_email, check_new_password,
 };
 
 pub use batch::{

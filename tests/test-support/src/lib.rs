@@ -2,8 +2,12 @@
 //! service's configuration as tests run them (each test changes what it needs with `..`), a
 //! real model service on a free port, [`eventually`] for waiting on something that
 //! happens in the background, [`Ask`] for sending a request whose failure is the test's, the
-//! passenger the tests ask about, and an S3-compatible server for the artifact store's bucket
-//! tests.
+//! passenger the tests ask about, an S3-compatible server for the artifact store's bucket
+//! tests, and a mail catcher (a real SMTP server) for the account-mail tests.
+
+mod mail;
+
+pub use mail::{CaughtMail, MailCatcher};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,6 +63,13 @@ pub fn backend_config(model_service_url: &str) -> lifeboat_backend::Config {
         trusted_proxies: String::new(),
         prediction_retention_days: 365,
         record_predictions: true,
+        smtp_url: None,
+        mail_from: "Lifeboat <lifeboat@lifeboat.test>".into(),
+        public_url: "http://lifeboat.test".into(),
+        require_verified_email: false,
+        account_link_rate_per_address: 0,
+        account_link_rate_per_client: 0,
+        command: None,
     }
 }
 
