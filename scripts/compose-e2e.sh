@@ -9,7 +9,8 @@
 #   2. the web app's size budget, measured on the bundle the frontend image serves
 #      (frontend/size-budget.sh); the JWT interoperability check (PyJWT) and the
 #      observability checks, from outside;
-#   3. the Playwright suite (tests/e2e, Debian's Chromium), artifacts in tests/e2e/artifacts;
+#   3. the Playwright suite (tests/e2e, Debian's Chromium), artifacts in tests/e2e/artifacts,
+#      with the mail profile's catcher as the inbox of the account-mail specs;
 #   4. schemathesis fuzzing the backend from its OpenAPI document as an admin (tests/api-fuzz);
 # and takes the stack down again (volumes too), also when something fails, after saving
 # every container's log to tests/e2e/artifacts/compose.log.
@@ -42,11 +43,15 @@ secret_file=$(mktemp)
 JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s' "$JWT_SECRET" >"$secret_file"
 # What a user's .env would say, in a file of this run's own (a .env of yours is left alone).
-# The browser suite signs up dozens of accounts, all from the one address Docker's port
-# proxy gives host callers; PREDICTION_RETENTION_DAYS is checked to reach the backend.
+# The browser suite signs up dozens of accounts and asks for many links, all from the one
+# address Docker's port proxy gives host callers; PREDICTION_RETENTION_DAYS is checked to
+# reach the backend. Mail goes to the mail profile's catcher, whose inbox the browser suite
+# reads; the links in it open this stack.
+export COMPOSE_PROFILES=mail LIFEBOAT_MAIL_INBOX_PORT=${LIFEBOAT_MAIL_INBOX_PORT:-18094}
 env_file=$(mktemp)
 printf '%s\n' SIGNUP_RATE_PER_HOUR=1000 PREDICTION_RETENTION_DAYS=7 "JWT_SECRET=$JWT_SECRET" \
-  >"$env_file"
+  ACCOUNT_LINK_RATE_PER_ADDRESS=1000 ACCOUNT_LINK_RATE_PER_CLIENT=1000 \
+  SMTP_URL=smtp://mailcatcher:1025 "PUBLIC_URL=http://$host:$LIFEBOAT_PORT" >"$env_file"
 export COMPOSE_ENV_FILES=$env_file
 base=http://$host:$LIFEBOAT_PORT
 artifacts=$root/tests/e2e/artifacts
@@ -155,7 +160,8 @@ LIFEBOAT_LOGS=compose LIFEBOAT_HOST=$host FRONTEND_PORT=$LIFEBOAT_PORT BACKEND_P
 
 echo "--- browser suite (Playwright, Chromium) against $base"
 (cd tests/e2e && LIFEBOAT_BASE_URL=$base LIFEBOAT_ADMIN_EMAIL=$ADMIN_EMAIL \
-  LIFEBOAT_ADMIN_PASSWORD=$ADMIN_PASSWORD npx playwright test)
+  LIFEBOAT_ADMIN_PASSWORD=$ADMIN_PASSWORD LIFEBOAT_MAIL_URL=http://$host:$LIFEBOAT_MAIL_INBOX_PORT \
+  npx playwright test)
 
 echo "--- API fuzzing (schemathesis) against http://$host:$LIFEBOAT_BACKEND_PORT/api/openapi.json"
 tests/api-fuzz/run.sh "http://$host:$LIFEBOAT_BACKEND_PORT" "$ADMIN_EMAIL" "$ADMIN_PASSWORD"

@@ -17,6 +17,7 @@ pub mod session;
 pub mod toast;
 
 use auth::{Auth, use_auth};
+use components::{EmailStatus, VerifyBanner};
 use leptos::prelude::*;
 use leptos_router::Lazy;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
@@ -29,14 +30,19 @@ use toast::{ToastStack, Toasts};
 pub fn App() -> impl IntoView {
     let toasts = Toasts::provide();
     Auth::provide(toasts);
+    EmailStatus::provide();
     view! {
         <Router>
             <TopBar />
+            <VerifyBanner />
             <main id="main">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Calculator />
                     <Route path=path!("/login") view=pages::Login />
                     <Route path=path!("/signup") view=pages::Signup />
+                    <Route path=path!("/forgot") view={Lazy::<pages::lazy::ForgotPage>::new()} />
+                    <Route path=path!("/reset") view={Lazy::<pages::lazy::ResetPage>::new()} />
+                    <Route path=path!("/verify") view={Lazy::<pages::lazy::VerifyPage>::new()} />
                     <Route path=path!("/data") view={Lazy::<pages::lazy::DataPage>::new()} />
                     <Route path=path!("/account") view={Lazy::<pages::lazy::AccountPage>::new()} />
                     <Route path=path!("/predictions") view={Lazy::<pages::lazy::HistoryPage>::new()} />

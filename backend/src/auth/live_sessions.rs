@@ -164,7 +164,7 @@ mod tests {
     async fn a_live_session_is_asked_again_once_its_check_is_older_than_the_ttl(db: PgPool) {
         use crate::db::{sessions as rows, users};
         let mut conn = db.acquire().await.unwrap();
-        let user = users::insert(&mut conn, "ttl@example.com", "x", Role::User)
+        let user = users::insert(&mut conn, "ttl@example.com", "x", Role::User, true)
             .await
             .unwrap();
         let sid = rows::start(

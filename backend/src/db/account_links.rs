@@ -1,6 +1,6 @@
 //! Queries on `account_link`: one-time links, kept as the SHA-256 of their token.
 
-use crate::account_links::LinkPurpose;
+use crate::account_links::purpose::LinkPurpose;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;

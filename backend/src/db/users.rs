@@ -16,23 +16,26 @@ pub struct LoginRecord {
     pub email_verified: bool,
 }
 
-/// Inserts a user; a duplicate e-mail fails with a unique violation on [`EMAIL_UNIQUE`].
+/// Inserts a user, its address verified from now when `verified`; a duplicate e-mail fails
+/// with a unique violation on [`EMAIL_UNIQUE`].
 pub async fn insert(
     conn: &mut PgConnection,
     email: &str,
     password_hash: &str,
     role: Role,
+    verified: bool,
 ) -> sqlx::Result<User> {
     sqlx::query_as!(
         User,
-        r#"INSERT INTO app_user (app_user_id, email, password_hash, role)
-           VALUES ($1, $2, $3, $4)
+        r#"INSERT INTO app_user (app_user_id, email, password_hash, role, email_verified_at)
+           VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
            RETURNING app_user_id AS id, email::text AS "email!", role AS "role: Role", created_at,
                      email_verified_at IS NOT NULL AS "email_verified!""#,
         Uuid::new_v4(),
         email,
         password_hash,
         role as Role,
+        verified,
     )
     .fetch_one(conn)
     .await

@@ -1,6 +1,6 @@
 //! The words of the account mails, plain text and HTML.
 
-use crate::account_links::LinkPurpose;
+use crate::account_links::purpose::LinkPurpose;
 use lifeboat_api_types::{RESET_LINK_MINUTES, VERIFY_LINK_HOURS};
 
 /// One mail's subject and bodies.

@@ -63,6 +63,25 @@ pub fn check_email(raw: &str) -> Result<&str, &'static str> {
     Ok(email)
 }
 
+/// [`check_email`] in the OpenAPI document: at most [`MAX_EMAIL_CHARS`], and the rule as a
+/// pattern (one `@`, a dotted domain, no spaces or control characters but the surrounding
+/// whitespace, which is trimmed).
+#[cfg(feature = "openapi")]
+fn email_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(MAX_EMAIL_CHARS))
+        .pattern(Some(EMAIL_PATTERN))
+        .examples([serde_json::json!("ada@example.com")])
+        .description(Some("An e-mail address"))
+        .build()
+}
+
+/// The e-mail rule as a regular expression (ECMA 262, as JSON Schema reads it).
+#[cfg(feature = "openapi")]
+const EMAIL_PATTERN: &str = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^@\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+@[^@.\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+(\.[^@.\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)+[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+
 /// The rule for a new password: 8 or more characters, at most 72 bytes in UTF-8.
 pub fn check_new_password(raw: &str) -> Result<(), &'static str> {
     if raw.chars().count() < MIN_PASSWORD_CHARS {
@@ -79,16 +98,8 @@ pub fn check_new_password(raw: &str) -> Result<(), &'static str> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Credentials {
-    /// The e-mail rule ([`check_email`]) as a pattern: one `@`, a dotted domain, no spaces
-    /// or control characters but the surrounding whitespace, which is trimmed.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 254,
-            pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^@\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+@[^@.\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+(\.[^@.\u0000-\u001f\u007f-\u009f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)+[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
-            example = "ada@example.com"
-        )
-    )]
+    /// An e-mail address ([`check_email`]).
+    #[cfg_attr(feature = "openapi", schema(schema_with = email_schema))]
     pub email: String,
     /// At least 8 characters; at most 72 bytes in UTF-8 (bcrypt's limit), which a JSON
     /// Schema cannot say.
@@ -160,10 +171,8 @@ pub const VERIFY_LINK_HOURS: u32 = 24;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForgotPassword {
-    #[cfg_attr(
-        feature = "openapi",
-        schema(max_length = 254, example = "ada@example.com")
-    )]
+    /// An e-mail address ([`check_email`]).
+    #[cfg_attr(feature = "openapi", schema(schema_with = email_schema))]
     pub email: String,
 }
 

@@ -59,3 +59,33 @@ pub fn FieldError(id: &'static str, error: Signal<Option<String>>) -> impl IntoV
         </p>
     }
 }
+
+/// The message for `name` in `errors`, as a signal for a [`Field`].
+pub fn field_error(
+    errors: RwSignal<lifeboat_api_types::FieldErrors>,
+    name: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || errors.with(|e| e.get(name).cloned()))
+}
+
+/// The end of a form: what the server said against the form as a whole (hidden while
+/// nothing), and the submit button, which reads `busy` and waits while `pending`.
+#[component]
+pub fn FormEnd(
+    error: RwSignal<Option<String>>,
+    #[prop(into)] pending: Signal<bool>,
+    idle: &'static str,
+    busy: &'static str,
+    /// A red button, for what cannot be undone.
+    #[prop(optional)]
+    danger: bool,
+) -> impl IntoView {
+    view! {
+        <p class="error-banner" role="alert" hidden=move || error.get().is_none()>
+            {move || error.get()}
+        </p>
+        <button type="submit" class="primary" class:danger=danger disabled=move || pending.get()>
+            {move || if pending.get() { busy } else { idle }}
+        </button>
+    }
+}

@@ -1,9 +1,12 @@
-//! Your account: change the password (the server's field errors shown under the inputs) and
-//! delete the account (with the password, after a confirmation), then leave signed out.
+//! Your account: whether the address is confirmed (a new link on request), change the
+//! password (the server's field errors shown under the inputs) and delete the account (with
+//! the password, after a confirmation), then leave signed out.
 
 use crate::api::ApiError;
 use crate::auth::use_auth;
-use crate::components::{ConfirmDialog, Field};
+use crate::components::{
+    ConfirmDialog, Field, FormEnd, ResendVerification, field_error, use_email_status,
+};
 use crate::toast::use_toasts;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -20,15 +23,31 @@ pub fn Account() -> impl IntoView {
             {move || who().map(|(email, role)| view! {
                 <p class="lede">"Signed in as " <strong>{email}</strong> " (" {role} ")."</p>
             })}
+            <EmailAddress />
             <ChangePassword />
             <DeleteAccount />
         </section>
     }
 }
 
-/// The message for `name` in `errors`, as a signal for a [`Field`].
-fn error_of(errors: RwSignal<FieldErrors>, name: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || errors.with(|e| e.get(name).cloned()))
+/// Whether the address is verified, with "Send a new link" while it is not.
+#[component]
+fn EmailAddress() -> impl IntoView {
+    let status = use_email_status();
+    move || {
+        match status.verified() {
+        Some(true) => view! {
+            <p data-testid="email-status">"Your e-mail address is " <span class="badge on">"confirmed"</span></p>
+        }
+        .into_any(),
+        Some(false) => view! {
+            <p data-testid="email-status">"Your e-mail address is " <span class="badge warn">"not confirmed yet"</span>
+                " — follow the link we mailed you. " <ResendVerification /></p>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
+    }
 }
 
 /// Current and new password; the new one checked with the sign-up rule as it is typed.
@@ -84,25 +103,21 @@ fn ChangePassword() -> impl IntoView {
     view! {
         <h2>"Change your password"</h2>
         <form on:submit=on_submit novalidate aria-label="Change your password">
-            <Field id="current_password" label="Current password" error=error_of(errors, "current_password")>
+            <Field id="current_password" label="Current password" error=field_error(errors, "current_password")>
                 <input id="current_password" type="password" autocomplete="current-password" required
                     aria-describedby="current_password-error"
-                    aria-invalid=move || error_of(errors, "current_password").get().is_some().to_string()
+                    aria-invalid=move || field_error(errors, "current_password").get().is_some().to_string()
                     prop:value=current on:input=input(current, "current_password") />
             </Field>
             <Field id="new_password" label="New password" hint="At least 8 characters"
-                error=error_of(errors, "new_password")>
+                error=field_error(errors, "new_password")>
                 <input id="new_password" type="password" autocomplete="new-password" required
                     aria-describedby="new_password-hint new_password-error"
-                    aria-invalid=move || error_of(errors, "new_password").get().is_some().to_string()
+                    aria-invalid=move || field_error(errors, "new_password").get().is_some().to_string()
                     prop:value=new on:input=input(new, "new_password") />
             </Field>
-            <p class="error-banner" role="alert" hidden=move || form_error.get().is_none()>
-                {move || form_error.get()}
-            </p>
-            <button type="submit" class="primary" disabled=move || change.pending().get()>
-                {move || if change.pending().get() { "Changing…" } else { "Change password" }}
-            </button>
+            <FormEnd error=form_error pending=Signal::derive(move || change.pending().get())
+                idle="Change password" busy="Changing…" />
         </form>
     }
 }
@@ -165,22 +180,18 @@ fn DeleteAccount() -> impl IntoView {
             "Your account and your prediction history are deleted for good. Models you trained stay, without your name."
         </p>
         <form on:submit=on_submit novalidate aria-label="Delete my account">
-            <Field id="delete_password" label="Password to confirm" error=error_of(errors, "password")>
+            <Field id="delete_password" label="Password to confirm" error=field_error(errors, "password")>
                 <input id="delete_password" type="password" autocomplete="current-password" required
                     aria-describedby="delete_password-error"
-                    aria-invalid=move || error_of(errors, "password").get().is_some().to_string()
+                    aria-invalid=move || field_error(errors, "password").get().is_some().to_string()
                     prop:value=password
                     on:input=move |ev| {
                         password.set(event_target_value(&ev));
                         errors.set(FieldErrors::new());
                     } />
             </Field>
-            <p class="error-banner" role="alert" hidden=move || form_error.get().is_none()>
-                {move || form_error.get()}
-            </p>
-            <button type="submit" class="primary danger" disabled=move || delete.pending().get()>
-                {move || if delete.pending().get() { "Deleting…" } else { "Delete my account" }}
-            </button>
+            <FormEnd error=form_error pending=Signal::derive(move || delete.pending().get())
+                idle="Delete my account" busy="Deleting…" danger=true />
         </form>
         <ConfirmDialog id="confirm-delete-account" open=asking title="Delete your account?"
             text="This cannot be undone: your account and your prediction history will be gone."

@@ -33,6 +33,12 @@ macro_rules! lazy_page {
 
 lazy_page!(/// `/data`
     DataPage, Everyone, pages::DataExplorer);
+lazy_page!(/// `/forgot`
+    ForgotPage, Everyone, pages::Forgot);
+lazy_page!(/// `/reset?token=…`
+    ResetPage, Everyone, pages::Reset);
+lazy_page!(/// `/verify?token=…`
+    VerifyPage, Everyone, pages::Verify);
 lazy_page!(/// `/account`
     AccountPage, SignedInOnly, pages::Account);
 lazy_page!(/// `/predictions`

@@ -14,6 +14,7 @@ mod explorer;
 mod history;
 pub mod lazy;
 mod not_found;
+mod recovery;
 mod sign_in;
 
 pub use account::Account;
@@ -29,4 +30,5 @@ pub use calculator::Calculator;
 pub use explorer::DataExplorer;
 pub use history::MyPredictions;
 pub use not_found::NotFound;
+pub use recovery::{Forgot, Reset, Verify};
 pub use sign_in::{Login, Signup};

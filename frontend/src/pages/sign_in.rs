@@ -1,9 +1,10 @@
 //! Log in and sign up: one form, validated as the person types with the API's own rules,
-//! with the server's answers (401, 409, 429, 422) shown on the form.
+//! with the server's answers (401, 403, 409, 429, 422) shown on the form; the login form
+//! links to "Forgot password?".
 
 use crate::api::ApiError;
 use crate::auth::{Auth, use_auth};
-use crate::components::Field;
+use crate::components::{Field, FormEnd};
 use crate::form::credentials;
 use crate::session::Session;
 use crate::toast::use_toasts;
@@ -151,13 +152,12 @@ fn CredentialsForm(mode: Mode) -> impl IntoView {
                             server_errors.update(|e| { e.remove("password"); });
                         } />
                 </Field>
-                <p class="error-banner" role="alert" hidden=move || form_error.get().is_none()>
-                    {move || form_error.get()}
-                </p>
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() { busy } else { button }}
-                </button>
+                <FormEnd error=form_error pending=Signal::derive(move || submit.pending().get())
+                    idle=button busy=busy />
             </form>
+            {(mode == Mode::Login).then(|| view! {
+                <p class="switch"><A href="/forgot">"Forgot password?"</A></p>
+            })}
             <p class="switch">
                 {match mode {
                     Mode::Login => view! { "New here? " <A href="/signup">"Create an account"</A> }.into_any(),
