@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The npm and Python dependencies held to the rules cargo-deny holds the Rust ones to.
 
-- npm (frontend/ and tests/e2e/): every package in package-lock.json has a licence that
+- npm (frontend/, tests/e2e/ and tests/mail/): every package in package-lock.json has a licence that
   deny.toml allows (one list for both ecosystems), an integrity hash, and no source but the
   npm registry; package.json pins each dependency to one exact version.
 - Python: every `pip install` in the repository's scripts pins its packages with `==`.
@@ -19,7 +19,7 @@ import sys
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-NPM_PROJECTS = ["frontend", "tests/e2e"]
+NPM_PROJECTS = ["frontend", "tests/e2e", "tests/mail"]
 REGISTRY = "https://registry.npmjs.org/"
 
 
