@@ -62,3 +62,26 @@ pub struct Shared {
     /// `REQUIRE_VERIFIED_EMAIL`.
     pub require_verified_email: bool,
 }
+
+impl Shared {
+    /// Queues a verification link to `user`'s address, in the caller's transaction, when mail
+    /// is on (without it there is nothing to verify with). Wake the mail worker with
+    /// `mail_wake` once the transaction is committed.
+    pub async fn queue_verification(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        user: &lifeboat_api_types::User,
+    ) -> anyhow::Result<()> {
+        if self.mail_on {
+            self.links
+                .mail(
+                    conn,
+                    user.id,
+                    &user.email,
+                    crate::account_links::LinkPurpose::Verify,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}

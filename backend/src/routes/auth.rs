@@ -1,6 +1,5 @@
 //! Sign-up, login and "who am I".
 
-use crate::account_links::LinkPurpose;
 use crate::auth::{
     AuthUser, Email, Password, SESSION_TTL, TOKEN_TTL, hash_password, new_token, throttle,
     token_hash, verify_password,
@@ -75,12 +74,7 @@ async fn signup(
         Err(e) => return Err(e.into()),
     };
     // The verification mail is queued with the account: both are written, or neither.
-    if state.mail_on {
-        state
-            .links
-            .mail(&mut tx, user.id, &user.email, LinkPurpose::Verify)
-            .await?;
-    }
+    state.queue_verification(&mut tx, &user).await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
     tracing::info!(event = "signup", user_id = %user.id, "account created");

@@ -164,12 +164,7 @@ async fn resend_verification(
         .link_limits
         .check(&state.db, Action::Resend, Some(&user.email), &client)
         .await?;
-    if state.mail_on {
-        state
-            .links
-            .mail(&mut tx, user.id, &user.email, LinkPurpose::Verify)
-            .await?;
-    }
+    state.queue_verification(&mut tx, &user).await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(StatusCode::ACCEPTED)
